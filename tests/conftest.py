@@ -1,0 +1,144 @@
+"""Fixtures: every app-level test runs against SQLite and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from tests.pgserver import PostgresServer
+from tracker import create_app
+from tracker import migrate as migrations
+from tracker.settings import Settings
+
+BACKENDS = ["sqlite", "postgresql"]
+_counter = itertools.count()
+
+
+def make_settings(database_url: str, instance: Path, **extra: object) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        instance_path=instance,
+        scheduler_enabled=False,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL of a PostgreSQL server: TRACKER_TEST_POSTGRES_URL, or one started for this run."""
+    external = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+    if external:
+        yield external
+        return
+    server = PostgresServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _admin_engine(url: str):  # type: ignore[no-untyped-def]
+    return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=None)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    migrations.upgrade(make_settings(f"sqlite:///{path}", folder))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str) -> str:
+    """A migrated PostgreSQL database used as the template of each test's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"tracker_template_{worker}"
+    admin = _admin_engine(postgres_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    migrations.upgrade(make_settings(url, Path("/tmp")))
+    return name
+
+
+def fresh_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Return the URL of a new, migrated, empty database for one test."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "tracker.db"
+        shutil.copy(template, target)
+        return f"sqlite:///{target}"
+    base_url: str = request.getfixturevalue("postgres_url")
+    template_name: str = request.getfixturevalue("postgres_template")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"t_{worker}_{os.getpid()}_{next(_counter)}"
+    admin = _admin_engine(base_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    admin.dispose()
+
+    def drop() -> None:
+        engine = _admin_engine(base_url)
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    request.addfinalizer(drop)
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return fresh_database(backend, request, tmp_path)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    app = create_app(settings)
+    yield app
+    app.extensions["tracker_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    """A session on the test's database, for tests that call services directly."""
+    with Session(app.extensions["tracker_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A CLI runner whose `tracker` commands use the test's database."""
+    monkeypatch.setenv("TRACKER_DATABASE_URL", settings.sqlalchemy_url)
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(settings.instance_path))
+    monkeypatch.setenv("TRACKER_ENV", "test")
+    return CliRunner()

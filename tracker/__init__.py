@@ -1,0 +1,54 @@
+"""Nye metoder tracker: managed-entry agreements and reassessments of temporary introductions."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+
+from tracker.settings import Settings
+
+
+def blueprints() -> list:  # type: ignore[type-arg]
+    """Return the API blueprints of every domain."""
+    from tracker.agreements.api import bp as agreements
+    from tracker.datasources.api import bp as datasources
+    from tracker.decisions.api import bp as decisions
+    from tracker.introductions.api import bp as introductions
+    from tracker.meta.api import bp as meta
+    from tracker.methods.api import bp as methods
+
+    return [meta, methods, decisions, introductions, datasources, agreements]
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Create the Flask app: a list of init_app calls and blueprints."""
+    from dashboards import init_app as init_dashboards
+    from tracker import db, errors
+
+    settings = settings or Settings()
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["tracker_settings"] = settings
+
+    errors.init_app(app)
+    db.init_app(app, settings)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+    init_dashboards(app)
+
+    @app.get("/")
+    def index() -> str:
+        return render_template("index.html", demo=settings.env != "production")
+
+    return app
+
+
+def get_settings() -> Settings:
+    """Return the settings of the current app."""
+    from flask import current_app
+
+    return current_app.extensions["tracker_settings"]  # type: ignore[no-any-return]

@@ -1,0 +1,278 @@
+"""API shapes of price agreements: one model per agreement type, chosen by `type`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
+
+from tracker.agreements.enums import AgreementStatus, OecdCategory, OecdLevel, Visibility
+from tracker.apispec import UNION_TAGS
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- terms per type ----------------------------------------------------------------------------
+
+
+class FlatDiscountTerms(_In):
+    """No terms beyond the discount itself."""
+
+
+class PatientTier(_In):
+    min_patients: int = Field(ge=0, description="Tier applies from this many patients a year.")
+    discount_percent: Percent
+
+
+class PriceVolumeTerms(_In):
+    tiers: list[PatientTier] = Field(min_length=1)
+    year_start_month: int = Field(default=1, ge=1, le=12, description="First month of the year.")
+
+    @field_validator("tiers")
+    @classmethod
+    def _increasing(cls, tiers: list[PatientTier]) -> list[PatientTier]:
+        counts = [t.min_patients for t in tiers]
+        if counts != sorted(set(counts)):
+            raise ValueError("tiers must have strictly increasing min_patients.")
+        return tiers
+
+
+class UnitTier(_In):
+    min_units: int = Field(ge=0, description="Tier applies from this many units (packs) a year.")
+    discount_percent: Percent
+
+
+class VolumeDiscountTerms(_In):
+    tiers: list[UnitTier] = Field(min_length=1)
+
+    @field_validator("tiers")
+    @classmethod
+    def _increasing(cls, tiers: list[UnitTier]) -> list[UnitTier]:
+        counts = [t.min_units for t in tiers]
+        if counts != sorted(set(counts)):
+            raise ValueError("tiers must have strictly increasing min_units.")
+        return tiers
+
+
+class CapTerms(_In):
+    annual_cap_nok: float = Field(gt=0, description="Spending above this a year is refunded.")
+    applies_to: str = Field(default="all patients", min_length=1)
+
+
+class IndicationPrice(_In):
+    indication: str = Field(min_length=1)
+    unit_price_nok: float = Field(gt=0)
+
+
+class IndicationBasedTerms(_In):
+    prices: list[IndicationPrice] = Field(min_length=1)
+
+
+class IndicationWeight(_In):
+    indication: str = Field(min_length=1)
+    weight: float = Field(gt=0, le=1)
+    discount_percent: Percent
+
+
+class WeightedDiscountTerms(_In):
+    weights: list[IndicationWeight] = Field(min_length=1)
+
+    @field_validator("weights")
+    @classmethod
+    def _sum_to_one(cls, weights: list[IndicationWeight]) -> list[IndicationWeight]:
+        total = sum(w.weight for w in weights)
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"weights must add up to 1 (they add up to {total:g}).")
+        return weights
+
+
+class PaymentByResultTerms(_In):
+    refund_share_percent: float = Field(
+        gt=0, le=100, description="Share refunded per documented non-responder (50 or 100 typical)."
+    )
+    evaluation_window_weeks: int = Field(ge=1, le=104)
+    response_criterion: str = Field(min_length=1)
+
+
+class CoverageWithEvidenceTerms(_In):
+    evidence_requirements: str = Field(min_length=1)
+    interim_price_basis: str | None = None
+
+
+# --- agreement per type ------------------------------------------------------------------------
+
+CONFIDENTIAL_BY_DEFAULT = ("unit_price_nok", "discount_percent", "terms")
+VISIBLE_FIELDS = (
+    "type",
+    "oecd_category",
+    "oecd_level",
+    "status",
+    "start_date",
+    "end_date",
+    "structure_description",
+    "list_price_nok",
+    "unit_price_nok",
+    "discount_percent",
+    "terms",
+)
+
+
+def default_visibility() -> dict[str, Visibility]:
+    """Return the default marking: structure public, unit price, discount and terms confidential."""
+    return {
+        name: Visibility.confidential if name in CONFIDENTIAL_BY_DEFAULT else Visibility.public
+        for name in VISIBLE_FIELDS
+    }
+
+
+def check_visibility(marks: dict[str, Visibility]) -> dict[str, Visibility]:
+    unknown = sorted(k for k in marks if k not in VISIBLE_FIELDS and not k.startswith("terms."))
+    if unknown:
+        raise ValueError(
+            f"unknown field(s) {', '.join(unknown)}; mark one of {', '.join(VISIBLE_FIELDS)} "
+            "or a term as 'terms.<name>'."
+        )
+    return marks
+
+
+class _AgreementFields(_In):
+    method_id: int = Field(ge=1)
+    introduction_id: int | None = Field(default=None, ge=1)
+    oecd_level: OecdLevel = OecdLevel.population
+    status: AgreementStatus = AgreementStatus.active
+    start_date: date
+    end_date: date | None = None
+    structure_description: str = Field(
+        default="", description="The agreement's structure in plain words (always public)."
+    )
+    list_price_nok: float | None = Field(default=None, gt=0, description="Maximum price (AUP).")
+    unit_price_nok: float | None = Field(default=None, gt=0, description="Agreed unit price.")
+    discount_percent: Percent | None = None
+    visibility: dict[str, Visibility] = Field(
+        default_factory=dict, description="Overrides of the default public/confidential marking."
+    )
+
+    _check_visibility = field_validator("visibility")(classmethod(lambda cls, v: check_visibility(v)))
+
+    @model_validator(mode="after")
+    def _dates(self) -> _AgreementFields:
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}.")
+        return self
+
+
+class FlatDiscountAgreement(_AgreementFields):
+    type: Literal["flat_discount"]
+    terms: FlatDiscountTerms = Field(default_factory=FlatDiscountTerms)
+
+
+class PriceVolumeAgreement(_AgreementFields):
+    type: Literal["price_volume"]
+    terms: PriceVolumeTerms
+
+
+class VolumeDiscountAgreement(_AgreementFields):
+    type: Literal["volume_discount"]
+    terms: VolumeDiscountTerms
+
+
+class CapAgreement(_AgreementFields):
+    type: Literal["cap"]
+    terms: CapTerms
+
+
+class IndicationBasedAgreement(_AgreementFields):
+    type: Literal["indication_based"]
+    terms: IndicationBasedTerms
+
+
+class WeightedDiscountAgreement(_AgreementFields):
+    type: Literal["weighted_discount"]
+    terms: WeightedDiscountTerms
+
+
+class PaymentByResultAgreement(_AgreementFields):
+    type: Literal["payment_by_result"]
+    terms: PaymentByResultTerms
+    oecd_level: OecdLevel = OecdLevel.patient
+
+
+class CoverageWithEvidenceAgreement(_AgreementFields):
+    type: Literal["coverage_with_evidence"]
+    terms: CoverageWithEvidenceTerms
+
+
+AnyAgreement = Annotated[
+    FlatDiscountAgreement
+    | PriceVolumeAgreement
+    | VolumeDiscountAgreement
+    | CapAgreement
+    | IndicationBasedAgreement
+    | WeightedDiscountAgreement
+    | PaymentByResultAgreement
+    | CoverageWithEvidenceAgreement,
+    Field(discriminator="type"),
+]
+UNION_TAGS.update(
+    {
+        "flat_discount",
+        "price_volume",
+        "volume_discount",
+        "cap",
+        "indication_based",
+        "weighted_discount",
+        "payment_by_result",
+        "coverage_with_evidence",
+    }
+)
+
+
+class AgreementCreate(RootModel[AnyAgreement]):
+    """A new agreement; the fields of `terms` depend on `type`."""
+
+
+class AgreementUpdate(_In):
+    """Change an agreement; `terms` are validated against the agreement's type."""
+
+    status: AgreementStatus | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    structure_description: str | None = None
+    list_price_nok: float | None = Field(default=None, gt=0)
+    unit_price_nok: float | None = Field(default=None, gt=0)
+    discount_percent: Percent | None = None
+    oecd_level: OecdLevel | None = None
+    terms: dict[str, Any] | None = None
+    visibility: dict[str, Visibility] | None = None
+    version: int | None = None
+
+    @field_validator("visibility")
+    @classmethod
+    def _known(cls, value: dict[str, Visibility] | None) -> dict[str, Visibility] | None:
+        return None if value is None else check_visibility(value)
+
+
+class AgreementRead(BaseModel):
+    id: int
+    method_id: int
+    introduction_id: int | None
+    type: str
+    oecd_category: OecdCategory
+    oecd_level: OecdLevel
+    status: AgreementStatus
+    start_date: date
+    end_date: date | None
+    structure_description: str
+    list_price_nok: float | None
+    unit_price_nok: float | None
+    discount_percent: float | None
+    terms: dict[str, Any]
+    visibility: dict[str, Visibility]
+    created_at: datetime
+    updated_at: datetime
+    version: int

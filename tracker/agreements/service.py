@@ -1,0 +1,120 @@
+"""Services of price agreements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, select
+
+from tracker.agreements import schemas as s
+from tracker.agreements.enums import AgreementType, oecd_category_for
+from tracker.agreements.models import PriceAgreement
+from tracker.apispec import validation_details
+from tracker.crud import apply_changes, check_version, get_or_404, paginate
+from tracker.errors import InvalidInput, field_error
+from tracker.introductions.models import TemporaryIntroduction
+from tracker.methods.models import Method
+
+TERMS_MODELS: dict[str, type[Any]] = {
+    AgreementType.flat_discount: s.FlatDiscountTerms,
+    AgreementType.price_volume: s.PriceVolumeTerms,
+    AgreementType.volume_discount: s.VolumeDiscountTerms,
+    AgreementType.cap: s.CapTerms,
+    AgreementType.indication_based: s.IndicationBasedTerms,
+    AgreementType.weighted_discount: s.WeightedDiscountTerms,
+    AgreementType.payment_by_result: s.PaymentByResultTerms,
+    AgreementType.coverage_with_evidence: s.CoverageWithEvidenceTerms,
+}
+
+
+def _check_links(session: Session, method_id: int, introduction_id: int | None) -> None:
+    problems = []
+    if session.get(Method, method_id) is None:
+        problems.append(field_error("method_id", f"no method with id {method_id}"))
+    if introduction_id is not None:
+        intro = session.get(TemporaryIntroduction, introduction_id)
+        if intro is None:
+            problems.append(field_error("introduction_id", f"no introduction {introduction_id}"))
+        elif intro.method_id != method_id:
+            problems.append(field_error(
+                "introduction_id",
+                f"introduction {introduction_id} is for method {intro.method_id}, not {method_id}",
+            ))
+    if problems:
+        raise InvalidInput("The agreement refers to records that do not fit.", problems)
+
+
+def create(*, session: Session, data: s.AgreementCreate) -> PriceAgreement:
+    """Record a price agreement; its OECD category follows from its type."""
+    body = data.root
+    _check_links(session, body.method_id, body.introduction_id)
+    visibility = {**s.default_visibility(), **body.visibility}
+    agreement = PriceAgreement(
+        **body.model_dump(mode="json", exclude={"terms", "visibility"}),
+        oecd_category=oecd_category_for(AgreementType(body.type)),
+        terms=body.terms.model_dump(mode="json"),
+        visibility={k: str(v.value if hasattr(v, "value") else v) for k, v in visibility.items()},
+    )
+    # model_dump(mode="json") gave ISO strings for dates; store real dates.
+    agreement.start_date = body.start_date
+    agreement.end_date = body.end_date
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
+def get(*, session: Session, agreement_id: int) -> PriceAgreement:
+    """Return one agreement."""
+    return get_or_404(session, PriceAgreement, agreement_id, label="Agreement")
+
+
+def for_introduction(*, session: Session, introduction_id: int) -> list[PriceAgreement]:
+    """Return the agreements attached to an introduction, newest first."""
+    stmt = select(PriceAgreement).where(PriceAgreement.introduction_id == introduction_id)
+    return list(session.exec(stmt.order_by(PriceAgreement.start_date.desc())).all())  # type: ignore[attr-defined]
+
+
+def list_(*, session: Session, query: Any) -> tuple[list[PriceAgreement], int]:
+    """List agreements with filters, sort and paging."""
+    stmt = select(PriceAgreement)
+    for name in ("method_id", "introduction_id", "type", "status"):
+        value = getattr(query, name)
+        if value is not None:
+            stmt = stmt.where(getattr(PriceAgreement, name) == value)
+    if query.ending_before is not None:
+        stmt = stmt.where(PriceAgreement.end_date <= query.ending_before)  # type: ignore[operator]
+    return paginate(
+        session, stmt, model=PriceAgreement, sort=query.sort, limit=query.limit,
+        offset=query.offset,
+    )
+
+
+def update(*, session: Session, agreement_id: int, data: s.AgreementUpdate) -> PriceAgreement:
+    """Change an agreement; new terms are checked against its type."""
+    agreement = get(session=session, agreement_id=agreement_id)
+    check_version(agreement, data.version, label="Agreement")
+    fields = data.model_dump(exclude_unset=True)
+    if "terms" in fields:
+        if data.terms is None:
+            raise InvalidInput("terms cannot be null.", [field_error("terms", "send an object")])
+        try:
+            terms = TERMS_MODELS[agreement.type].model_validate(data.terms)
+        except ValidationError as exc:
+            raise InvalidInput(
+                f"The terms do not fit a {agreement.type} agreement.",
+                validation_details(exc, prefix="terms"),
+            ) from exc
+        data.terms = terms.model_dump(mode="json")
+    if data.visibility is not None:
+        merged = {**agreement.visibility, **{k: v.value for k, v in data.visibility.items()}}
+        data.visibility = merged  # type: ignore[assignment]
+    apply_changes(agreement, data, exclude=["version"])
+    if agreement.end_date is not None and agreement.end_date < agreement.start_date:
+        raise InvalidInput(
+            "The agreement ends before it starts.",
+            [field_error("end_date", f"{agreement.end_date} is before {agreement.start_date}")],
+        )
+    session.add(agreement)
+    session.flush()
+    return agreement

@@ -1,0 +1,366 @@
+"""Declared API endpoints: one decorator validates input with the same pydantic models that the
+OpenAPI document is generated from, so the document describes what the API really accepts."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from flask import Blueprint, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic.json_schema import models_json_schema
+from sqlalchemy.exc import IntegrityError
+
+from tracker.errors import Conflict, InvalidInput, field_error
+
+API_PREFIX = "/api/v1"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class Endpoint:
+    """One operation of the API, as the OpenAPI document describes it."""
+
+    rule: str
+    method: str
+    operation_id: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    errors: Sequence[int] = (422,)
+    content_type: str = "application/json"
+    multipart: dict[str, Any] | None = None
+    response_media: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def openapi_path(self) -> str:
+        return API_PREFIX + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.rule)
+
+    @property
+    def path_params(self) -> list[tuple[str, str]]:
+        return [
+            (name, conv or "string")
+            for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", self.rule)
+        ]
+
+
+REGISTRY: list[Endpoint] = []
+
+# Tags of discriminated unions: pydantic puts them in error locations, users do not need them.
+UNION_TAGS: set[str] = set()
+
+
+def validation_details(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+    """Turn a pydantic ValidationError into the API's list of {field, message}."""
+    details = []
+    for err in exc.errors(include_url=False):
+        parts = list(err["loc"])
+        kept = [
+            part
+            for i, part in enumerate(parts)
+            if not (part in UNION_TAGS and (i == 0 or isinstance(parts[i - 1], int)))
+        ]
+        loc = ".".join(str(part) for part in kept)
+        if prefix:
+            loc = f"{prefix}.{loc}" if loc else prefix
+        message = err["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        details.append(field_error(loc or "body", message))
+    return details
+
+
+def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
+    """Validate data against a model; raise InvalidInput naming every bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = validation_details(exc)
+        fields = ", ".join(sorted({d["field"] for d in details}))
+        raise InvalidInput(f"The {where} has {len(details)} problem(s): {fields}.", details) from exc
+
+
+def _query_dict(model: type[BaseModel]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key in request.args:
+        values = request.args.getlist(key)
+        info = model.model_fields.get(key)
+        is_list = info is not None and "list" in str(info.annotation).lower()
+        data[key] = values if is_list else values[-1]
+    return data
+
+
+def _serialize(result: Any) -> Any:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    if isinstance(result, list):
+        return [_serialize(item) for item in result]
+    return result
+
+
+class ApiBlueprint(Blueprint):
+    """A Blueprint whose routes are declared with `operation`."""
+
+    def __init__(self, name: str, import_name: str, *, tag: str) -> None:
+        super().__init__(name, import_name, url_prefix=API_PREFIX)
+        self.tag = tag
+
+    def operation(
+        self,
+        rule: str,
+        method: str,
+        *,
+        summary: str,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        errors: Sequence[int] = (),
+        multipart: dict[str, Any] | None = None,
+        response_media: str | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare and register one operation; the view receives `body=` and `query=`."""
+
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            endpoint = Endpoint(
+                rule=rule,
+                method=method,
+                operation_id=view.__name__,
+                summary=summary,
+                tag=self.tag,
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                errors=tuple(sorted(set(errors) | ({422} if (body or query or multipart) else set()))),
+                multipart=multipart,
+                response_media=response_media,
+            )
+            REGISTRY.append(endpoint)
+
+            @functools.wraps(view)
+            def wrapper(**path_args: Any) -> Any:
+                from tracker.db import get_session
+
+                kwargs: dict[str, Any] = dict(path_args)
+                if query is not None:
+                    kwargs["query"] = parse_model(query, _query_dict(query), where="query string")
+                if body is not None:
+                    payload = request.get_json(silent=True)
+                    if payload is None:
+                        raise InvalidInput(
+                            "The request body must be a JSON object sent with "
+                            "Content-Type: application/json.",
+                            [field_error("body", "Missing or unreadable JSON body.")],
+                        )
+                    kwargs["body"] = parse_model(body, payload, where="request body")
+                session = get_session()
+                try:
+                    result = view(**kwargs)
+                    if method in WRITE_METHODS:
+                        session.commit()
+                except IntegrityError as exc:
+                    session.rollback()
+                    raise Conflict(
+                        "The change conflicts with a stored record (a duplicate or a reference "
+                        "that is in use)."
+                    ) from exc
+                except Exception:
+                    session.rollback()
+                    raise
+                if response_media is not None:
+                    return result
+                if status == 204:
+                    return "", 204
+                return jsonify(_serialize(result)), status
+
+            self.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
+            return wrapper
+
+        return decorator
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared request/response shapes
+
+SortDirection = Literal["asc", "desc"]
+
+
+class PageParams(BaseModel):
+    """Pagination and sorting parameters common to every list endpoint."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=50, ge=1, le=500, description="Page size (1-500).")
+    offset: int = Field(default=0, ge=0, description="Number of items to skip.")
+
+
+def list_query_model(
+    name: str, *, sortable: Sequence[str], filters: dict[str, Any], default_sort: str
+) -> type[PageParams]:
+    """Build the query-string model of a list endpoint: filters, `sort` and paging."""
+    choices = tuple(sortable) + tuple(f"-{s}" for s in sortable)
+    fields: dict[str, Any] = {
+        "sort": (
+            Literal[choices],  # type: ignore[valid-type]
+            Field(default=default_sort, description="Sort key; prefix with '-' for descending."),
+        )
+    }
+    fields.update(filters)
+    return create_model(name, __base__=PageParams, **fields)  # type: ignore[no-any-return,call-overload]
+
+
+def page_model(item: type[BaseModel]) -> type[BaseModel]:
+    """Return the paginated list response model for an item model."""
+    return create_model(  # type: ignore[no-any-return,call-overload]
+        f"{item.__name__}Page",
+        items=(list[item], ...),  # type: ignore[valid-type]
+        total=(int, ...),
+        limit=(int, ...),
+        offset=(int, ...),
+    )
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """The body of every 4xx/5xx response."""
+
+    error: str
+    message: str
+    details: list[ErrorDetail] | dict[str, Any] | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenAPI document
+
+_STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No content",
+    400: "Bad request",
+    401: "Not logged in",
+    403: "Not allowed for this role",
+    404: "Not found",
+    409: "Conflict with stored state",
+    413: "Payload too large",
+    422: "Invalid input: every bad field is named in details",
+}
+
+
+def build_openapi(*, title: str, version: str) -> dict[str, Any]:
+    """Generate the OpenAPI 3.1 document from the registered operations."""
+    pairs: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
+        (ErrorResponse, "serialization")
+    ]
+    for ep in REGISTRY:
+        if ep.body is not None:
+            pairs.append((ep.body, "validation"))
+        if ep.response is not None:
+            pairs.append((ep.response, "serialization"))
+    unique = list(dict.fromkeys(pairs))
+    key_map, top = models_json_schema(unique, ref_template="#/components/schemas/{model}")
+    schemas = top.get("$defs", {})
+
+    paths: dict[str, Any] = {}
+    for ep in REGISTRY:
+        op: dict[str, Any] = {
+            "operationId": ep.operation_id,
+            "summary": ep.summary,
+            "tags": [ep.tag],
+            "parameters": [],
+            "responses": {},
+        }
+        for name, conv in ep.path_params:
+            schema = {"type": "integer", "minimum": 1} if conv == "int" else {"type": "string"}
+            op["parameters"].append({"name": name, "in": "path", "required": True, "schema": schema})
+        if ep.query is not None:
+            qschema = ep.query.model_json_schema(ref_template="#/components/schemas/{model}")
+            for qname, prop in qschema.get("properties", {}).items():
+                prop = dict(prop)
+                prop.pop("title", None)
+                desc = prop.pop("description", None)
+                param: dict[str, Any] = {
+                    "name": qname,
+                    "in": "query",
+                    "required": qname in qschema.get("required", []),
+                    "schema": prop,
+                }
+                if desc:
+                    param["description"] = desc
+                op["parameters"].append(param)
+            for dname, dschema in qschema.get("$defs", {}).items():
+                schemas.setdefault(dname, dschema)
+        if ep.body is not None:
+            ref = key_map[(ep.body, "validation")]
+            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref}}}
+        elif ep.multipart is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": ep.multipart}},
+            }
+        if ep.response_media is not None:
+            op["responses"][str(ep.status)] = {
+                "description": _STATUS_TEXT.get(ep.status, "OK"),
+                "content": {ep.response_media: {"schema": {"type": "string"}}},
+            }
+        elif ep.status == 204:
+            op["responses"]["204"] = {"description": _STATUS_TEXT[204]}
+        else:
+            content = {}
+            if ep.response is not None:
+                content = {"application/json": {"schema": key_map[(ep.response, "serialization")]}}
+            op["responses"][str(ep.status)] = {
+                "description": _STATUS_TEXT.get(ep.status, "OK"),
+                "content": content,
+            }
+        error_ref = key_map[(ErrorResponse, "serialization")]
+        codes = set(ep.errors)
+        if ep.path_params:
+            codes.add(404)
+        for code in sorted(codes):
+            op["responses"][str(code)] = {
+                "description": _STATUS_TEXT.get(code, "Error"),
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        if not op["parameters"]:
+            del op["parameters"]
+        paths.setdefault(ep.openapi_path, {})[ep.method.lower()] = op
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": version,
+            "description": (
+                "Managed-entry agreements and reassessments of temporarily introduced methods "
+                "in Nye metoder. Dates are ISO 8601; timestamps are UTC."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def page_of(
+    model: type[BaseModel], items: list[Any], total: int, query: Any,
+    convert: Callable[[Any], Any] | None = None,
+) -> BaseModel:
+    """Build a page response from records, converting each (default: read attributes)."""
+    conv = convert or (lambda item: item)
+    return model.model_validate(
+        {"items": [conv(i) for i in items], "total": total, "limit": query.limit,
+         "offset": query.offset},
+        from_attributes=True,
+    )

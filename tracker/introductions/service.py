@@ -1,0 +1,437 @@
+"""Services of temporary introductions ("midlertidig innføring") and their parts."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from tracker.crud import apply_changes, check_version, get_or_404, paginate
+from tracker.datasources import service as datasources_service
+from tracker.datasources.models import DataSource
+from tracker.decisions.enums import DecisionOutcome
+from tracker.decisions.models import Decision
+from tracker.errors import Conflict, InvalidInput, NotFound, field_error
+from tracker.introductions import schemas as s
+from tracker.introductions.models import (
+    AnalysisPlanVersion,
+    Milestone,
+    ModelAssumption,
+    OutcomeMeasure,
+    ReviewDateChange,
+    TemporaryIntroduction,
+)
+from tracker.methods.models import Method
+from tracker.timeutil import utcnow
+
+INITIAL_REVIEW_REASON = "Fastsatt i beslutningen (set in the decision)."
+
+
+def _source_id(session: Session, code: str, field: str) -> int:
+    source = datasources_service.resolve_code(session=session, code=code, field=field)
+    assert source.id is not None
+    return source.id
+
+
+def _collect_source_ids(session: Session, data: s.IntroductionCreate) -> dict[str, int]:
+    """Resolve every data-source code in the request, reporting all unknown ones at once."""
+    ids: dict[str, int] = {}
+    problems = []
+    named = [(f"outcome_measures.{i}.data_source", m.data_source)
+             for i, m in enumerate(data.outcome_measures)]
+    named += [(f"milestones.{i}.data_source", m.data_source) for i, m in enumerate(data.milestones)]
+    for field, code in named:
+        try:
+            ids[code] = _source_id(session, code, field)
+        except InvalidInput as exc:
+            problems.extend(exc.details or [])
+    if problems:
+        raise InvalidInput("The request names unknown data sources.", problems)
+    return ids
+
+
+def create(*, session: Session, data: s.IntroductionCreate, actor: str) -> TemporaryIntroduction:
+    """Record a temporary introduction with everything fixed at decision time, in one unit."""
+    decision = session.get(Decision, data.decision_id)
+    if decision is None:
+        raise InvalidInput(
+            f"Decision {data.decision_id} does not exist.",
+            [field_error("decision_id", f"no decision with id {data.decision_id}")],
+        )
+    if decision.outcome != DecisionOutcome.temporarily_introduced:
+        raise InvalidInput(
+            "Only a 'temporarily_introduced' decision can have a temporary introduction.",
+            [field_error("decision_id", f"decision {decision.id} has outcome {decision.outcome}")],
+        )
+    if data.review_date <= decision.decision_date:
+        raise InvalidInput(
+            "The review date must come after the decision.",
+            [field_error("review_date", f"{data.review_date} is not after the decision date "
+                         f"{decision.decision_date}")],
+        )
+    existing = session.exec(
+        select(TemporaryIntroduction).where(TemporaryIntroduction.decision_id == decision.id)
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"Decision {decision.id} already has temporary introduction {existing.id}.",
+            {"introduction_id": existing.id},
+        )
+    source_ids = _collect_source_ids(session, data)
+
+    intro = TemporaryIntroduction(
+        decision_id=decision.id,
+        method_id=decision.method_id,
+        uncertainty=data.uncertainty,
+        key_parameters=data.key_parameters,
+        documentation_duty=data.documentation_duty,
+        review_date=data.review_date,
+        reassessment_criteria=data.reassessment_criteria,
+        phaseout_criteria=data.phaseout_criteria,
+        responsible_emails=data.responsible_emails,
+        **_exit_plan_columns(data.exit_plan),
+        **_economics_columns(data.assumptions),
+    )
+    session.add(intro)
+    session.flush()
+    assert intro.id is not None
+    for m in data.outcome_measures:
+        session.add(OutcomeMeasure(introduction_id=intro.id, data_source_id=source_ids[m.data_source],
+                                   **m.model_dump(exclude={"data_source"})))
+    for ms in data.milestones:
+        session.add(Milestone(introduction_id=intro.id, data_source_id=source_ids[ms.data_source],
+                              **ms.model_dump(exclude={"data_source"})))
+    for curve in data.assumptions.curves:
+        session.add(_assumption_row(intro.id, curve))
+    session.add(ReviewDateChange(introduction_id=intro.id, old_date=None,
+                                 new_date=data.review_date, reason=INITIAL_REVIEW_REASON,
+                                 changed_by=actor))
+    if data.analysis_plan is not None:
+        _add_plan_version(session, intro.id, data.analysis_plan, actor)
+    session.flush()
+    return intro
+
+
+def _exit_plan_columns(plan: s.ExitPlan) -> dict[str, Any]:
+    return {
+        "exit_new_patients": plan.new_patients,
+        "exit_patients_on_treatment": plan.patients_on_treatment,
+        "exit_subgroups": plan.subgroups,
+    }
+
+
+def _cost_columns(cost: s.CostPerQaly | None) -> dict[str, Any]:
+    return {
+        "cost_per_qaly": cost.value if cost else None,
+        "cost_per_qaly_low": cost.low if cost else None,
+        "cost_per_qaly_high": cost.high if cost else None,
+    }
+
+
+def _economics_columns(assumptions: s.Assumptions) -> dict[str, Any]:
+    return {
+        "expected_patients_per_year": assumptions.expected_patients_per_year,
+        "expected_treatment_duration_months": assumptions.expected_treatment_duration_months,
+        **_cost_columns(assumptions.cost_per_qaly),
+    }
+
+
+def _assumption_row(introduction_id: int, curve: Any) -> ModelAssumption:
+    data = curve.model_dump(mode="json")
+    return ModelAssumption(
+        introduction_id=introduction_id,
+        endpoint=data["endpoint"],
+        distribution=data["distribution"],
+        parameters=data.get("parameters"),
+        points=data.get("points"),
+        interpolation=data.get("interpolation"),
+        time_unit=data["time_unit"],
+        source=data.get("source"),
+    )
+
+
+def _add_plan_version(
+    session: Session, introduction_id: int, plan: s.AnalysisPlanIn, actor: str
+) -> AnalysisPlanVersion:
+    now = utcnow()
+    previous = session.exec(
+        select(AnalysisPlanVersion)
+        .where(AnalysisPlanVersion.introduction_id == introduction_id)
+        .order_by(col(AnalysisPlanVersion.version_no).desc())
+    ).first()
+    if previous is not None:
+        previous.superseded_at = now
+        session.add(previous)
+    version = AnalysisPlanVersion(
+        introduction_id=introduction_id,
+        version_no=(previous.version_no + 1) if previous else 1,
+        text=plan.text,
+        text_sha256=hashlib.sha256(plan.text.encode("utf-8")).hexdigest(),
+        landmarks_months=list(plan.landmarks_months),
+        registered_at=now,
+        registered_by=actor,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def get(*, session: Session, introduction_id: int) -> TemporaryIntroduction:
+    """Return one temporary introduction."""
+    return get_or_404(session, TemporaryIntroduction, introduction_id, label="Introduction")
+
+
+def register_analysis_plan(
+    *, session: Session, introduction_id: int, plan: s.AnalysisPlanIn, actor: str
+) -> AnalysisPlanVersion:
+    """Register a new version of the analysis plan; earlier versions stay frozen on record."""
+    get(session=session, introduction_id=introduction_id)
+    return _add_plan_version(session, introduction_id, plan, actor)
+
+
+def analysis_plan(*, session: Session, introduction_id: int) -> AnalysisPlanVersion | None:
+    """Return the analysis plan in force (the latest registered version), if any."""
+    return session.exec(
+        select(AnalysisPlanVersion)
+        .where(AnalysisPlanVersion.introduction_id == introduction_id)
+        .order_by(col(AnalysisPlanVersion.version_no).desc())
+    ).first()
+
+
+def assumption(*, session: Session, introduction_id: int, endpoint: str) -> dict[str, Any] | None:
+    """Return the assumed curve for an endpoint in its JSON shape, if one was fixed."""
+    row = session.exec(
+        select(ModelAssumption).where(
+            ModelAssumption.introduction_id == introduction_id, ModelAssumption.endpoint == endpoint
+        )
+    ).first()
+    return _curve_json(row) if row else None
+
+
+def _curve_json(row: ModelAssumption) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "endpoint": row.endpoint,
+        "distribution": row.distribution,
+        "time_unit": row.time_unit,
+        "source": row.source,
+    }
+    if row.distribution == "points":
+        data["points"] = row.points
+        data["interpolation"] = row.interpolation
+    else:
+        data["parameters"] = row.parameters
+    return data
+
+
+def put_assumption(*, session: Session, introduction_id: int, curve: Any) -> ModelAssumption:
+    """Set (or replace) the assumed curve for one endpoint."""
+    get(session=session, introduction_id=introduction_id)
+    row = session.exec(
+        select(ModelAssumption).where(
+            ModelAssumption.introduction_id == introduction_id,
+            ModelAssumption.endpoint == curve.endpoint,
+        )
+    ).first()
+    new = _assumption_row(introduction_id, curve)
+    if row is None:
+        session.add(new)
+        session.flush()
+        return new
+    for key in ("distribution", "parameters", "points", "interpolation", "time_unit", "source"):
+        setattr(row, key, getattr(new, key))
+    row.updated_at = utcnow()
+    row.version += 1
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update(
+    *, session: Session, introduction_id: int, data: s.IntroductionUpdate, actor: str
+) -> TemporaryIntroduction:
+    """Change an introduction; a new review date is kept in its history with reason and who."""
+    intro = get(session=session, introduction_id=introduction_id)
+    check_version(intro, data.version, label="Introduction")
+    fields = data.model_dump(exclude_unset=True)
+    if "review_date" in fields and data.review_date != intro.review_date:
+        assert data.review_date is not None and data.review_date_reason is not None
+        session.add(ReviewDateChange(introduction_id=intro.id, old_date=intro.review_date,
+                                     new_date=data.review_date, reason=data.review_date_reason,
+                                     changed_by=actor))
+    changed = apply_changes(
+        intro, data, exclude=["version", "review_date_reason", "exit_plan", "cost_per_qaly"]
+    )
+    extra: dict[str, Any] = {}
+    if data.exit_plan is not None:
+        extra.update(_exit_plan_columns(data.exit_plan))
+    if "cost_per_qaly" in fields:
+        extra.update(_cost_columns(data.cost_per_qaly))
+    extra_changed = {k: v for k, v in extra.items() if getattr(intro, k) != v}
+    for key, value in extra_changed.items():
+        setattr(intro, key, value)
+    if extra_changed and not changed:
+        intro.updated_at = utcnow()
+        intro.version += 1
+    session.add(intro)
+    session.flush()
+    return intro
+
+
+def add_outcome_measure(
+    *, session: Session, introduction_id: int, data: s.OutcomeMeasureIn
+) -> OutcomeMeasure:
+    """Add an outcome measure to an introduction."""
+    get(session=session, introduction_id=introduction_id)
+    row = OutcomeMeasure(
+        introduction_id=introduction_id,
+        data_source_id=_source_id(session, data.data_source, "data_source"),
+        **data.model_dump(exclude={"data_source"}),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _child(session: Session, model: Any, introduction_id: int, child_id: int, label: str) -> Any:
+    row = session.get(model, child_id)
+    if row is None or row.introduction_id != introduction_id:
+        raise NotFound(f"{label} {child_id} does not exist on introduction {introduction_id}.")
+    return row
+
+
+def update_outcome_measure(
+    *, session: Session, introduction_id: int, measure_id: int, data: s.OutcomeMeasureUpdate
+) -> OutcomeMeasure:
+    """Change an outcome measure."""
+    row = _child(session, OutcomeMeasure, introduction_id, measure_id, "Outcome measure")
+    return _update_child(session, row, data)
+
+
+def add_milestone(*, session: Session, introduction_id: int, data: s.MilestoneIn) -> Milestone:
+    """Add a milestone to the data-collection plan."""
+    get(session=session, introduction_id=introduction_id)
+    row = Milestone(
+        introduction_id=introduction_id,
+        data_source_id=_source_id(session, data.data_source, "data_source"),
+        **data.model_dump(exclude={"data_source"}),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_milestone(
+    *, session: Session, introduction_id: int, milestone_id: int, data: s.MilestoneUpdate
+) -> Milestone:
+    """Change a milestone of the data-collection plan."""
+    row = _child(session, Milestone, introduction_id, milestone_id, "Milestone")
+    row = _update_child(session, row, data)
+    if row.data_cut and row.data_cut > row.expected_date:
+        raise InvalidInput(
+            "The data cut is after the expected delivery date.",
+            [field_error("data_cut", f"{row.data_cut} is after expected_date {row.expected_date}")],
+        )
+    return row
+
+
+def _update_child(session: Session, row: Any, data: Any) -> Any:
+    if data.data_source is not None:
+        row.data_source_id = _source_id(session, data.data_source, "data_source")
+    apply_changes(row, data, exclude=["data_source"])
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_(*, session: Session, query: Any) -> tuple[list[Any], int]:
+    """List introductions joined with their method and decision."""
+    stmt = (
+        select(TemporaryIntroduction, Method, Decision)
+        .join(Method, Method.id == TemporaryIntroduction.method_id)  # type: ignore[arg-type]
+        .join(Decision, Decision.id == TemporaryIntroduction.decision_id)  # type: ignore[arg-type]
+    )
+    if query.status is not None:
+        stmt = stmt.where(TemporaryIntroduction.status == query.status)
+    if query.therapeutic_area is not None:
+        stmt = stmt.where(Method.therapeutic_area == query.therapeutic_area)
+    if query.method_id is not None:
+        stmt = stmt.where(TemporaryIntroduction.method_id == query.method_id)
+    if query.review_before is not None:
+        stmt = stmt.where(TemporaryIntroduction.review_date <= query.review_before)
+    if query.q:
+        like = f"%{query.q.lower()}%"
+        stmt = stmt.where(or_(func.lower(Method.active_substance).like(like),
+                              func.lower(Method.trade_name).like(like),
+                              func.lower(Method.nye_metoder_id).like(like)))
+    return paginate(session, stmt, model=TemporaryIntroduction, sort=query.sort,
+                    limit=query.limit, offset=query.offset)
+
+
+def summary(*, intro: TemporaryIntroduction, method: Method, decision: Decision) -> s.IntroductionSummary:
+    """Return the list-row shape of an introduction."""
+    return s.IntroductionSummary(
+        id=intro.id, decision_id=intro.decision_id, method_id=intro.method_id,  # type: ignore[arg-type]
+        nye_metoder_id=method.nye_metoder_id, active_substance=method.active_substance,
+        trade_name=method.trade_name, therapeutic_area=method.therapeutic_area,
+        status=intro.status, decision_date=decision.decision_date, review_date=intro.review_date,
+        version=intro.version,
+    )
+
+
+def read(*, session: Session, intro: TemporaryIntroduction) -> s.IntroductionRead:
+    """Return the full API shape of an introduction with all its parts."""
+    method = session.get(Method, intro.method_id)
+    decision = session.get(Decision, intro.decision_id)
+    assert method is not None and decision is not None
+    codes = {d.id: d.code for d in session.exec(select(DataSource)).all()}
+
+    def children(model: Any, order: Any) -> list[Any]:
+        return list(session.exec(
+            select(model).where(model.introduction_id == intro.id).order_by(order, model.id)
+        ).all())
+
+    measures = [
+        s.OutcomeMeasureRead.model_validate({**m.model_dump(), "data_source": codes[m.data_source_id]})
+        for m in children(OutcomeMeasure, OutcomeMeasure.id)
+    ]
+    milestones = [
+        s.MilestoneRead.model_validate({**m.model_dump(), "data_source": codes[m.data_source_id]})
+        for m in children(Milestone, Milestone.expected_date)
+    ]
+    curves = [_curve_json(a) for a in children(ModelAssumption, ModelAssumption.endpoint)]
+    plans = [s.AnalysisPlanRead.model_validate(p.model_dump())
+             for p in children(AnalysisPlanVersion, AnalysisPlanVersion.version_no)]
+    history = [s.ReviewDateChangeRead.model_validate(h.model_dump())
+               for h in children(ReviewDateChange, ReviewDateChange.changed_at)]
+    cost = None
+    if intro.cost_per_qaly is not None:
+        cost = s.CostPerQaly(value=intro.cost_per_qaly, low=intro.cost_per_qaly_low,
+                             high=intro.cost_per_qaly_high)
+    base = summary(intro=intro, method=method, decision=decision).model_dump()
+    return s.IntroductionRead.model_validate({
+        **base,
+        "uncertainty": intro.uncertainty,
+        "key_parameters": intro.key_parameters,
+        "documentation_duty": intro.documentation_duty,
+        "reassessment_criteria": intro.reassessment_criteria,
+        "phaseout_criteria": intro.phaseout_criteria,
+        "exit_plan": s.ExitPlan(new_patients=intro.exit_new_patients,
+                                patients_on_treatment=intro.exit_patients_on_treatment,
+                                subgroups=intro.exit_subgroups),
+        "responsible_emails": intro.responsible_emails,
+        "outcome_measures": measures,
+        "milestones": milestones,
+        "assumptions": {
+            "curves": curves,
+            "expected_patients_per_year": intro.expected_patients_per_year,
+            "expected_treatment_duration_months": intro.expected_treatment_duration_months,
+            "cost_per_qaly": cost,
+        },
+        "analysis_plan": plans[-1] if plans else None,
+        "analysis_plan_history": plans,
+        "review_date_history": history,
+        "created_at": intro.created_at,
+        "updated_at": intro.updated_at,
+    })

@@ -1,0 +1,163 @@
+"""Load reference and demo data idempotently, by natural key, through the services."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tracker.agreements import service as agreements_service
+from tracker.agreements.models import PriceAgreement
+from tracker.agreements.schemas import AgreementCreate
+from tracker.datasources import service as datasources_service
+from tracker.datasources.models import DataSourceCreate
+from tracker.decisions import service as decisions_service
+from tracker.decisions.models import Decision, DecisionCreate
+from tracker.errors import InvalidInput
+from tracker.introductions import service as introductions_service
+from tracker.introductions.models import TemporaryIntroduction
+from tracker.introductions.schemas import IntroductionCreate
+from tracker.methods import service as methods_service
+from tracker.methods.models import MethodCreate
+from tracker.settings import PROJECT_ROOT
+
+SEEDS = PROJECT_ROOT / "seeds"
+SEED_ACTOR = "seed"
+
+
+@dataclass
+class SeedReport:
+    """What a seeding run added and what it found already there."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    existing: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, added: bool) -> None:
+        target = self.added if added else self.existing
+        target[kind] = target.get(kind, 0) + 1
+
+    def __str__(self) -> str:
+        kinds = sorted(set(self.added) | set(self.existing))
+        return "\n".join(
+            f"{kind}: {self.added.get(kind, 0)} added, {self.existing.get(kind, 0)} already there"
+            for kind in kinds
+        )
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _validated(model: Any, data: Any, where: str) -> Any:
+    from tracker.apispec import parse_model
+
+    try:
+        return parse_model(model, data, where=where)
+    except InvalidInput as exc:
+        raise InvalidInput(f"Seed file: {where}: {exc.message}", exc.details) from exc
+
+
+def seed_reference(session: Session, report: SeedReport | None = None) -> SeedReport:
+    """Load the data-source catalogue (idempotent by code)."""
+    report = report or SeedReport()
+    for i, item in enumerate(_load(SEEDS / "reference" / "data_sources.json")):
+        existing = datasources_service.get_by_code(session=session, code=item["code"])
+        if existing is None:
+            data = _validated(DataSourceCreate, item, f"data_sources[{i}]")
+            datasources_service.create(session=session, data=data)
+        report.count("data sources", existing is None)
+    return report
+
+
+def _method_id(session: Session, nye_metoder_id: str) -> int:
+    method = methods_service.get_by_nye_metoder_id(session=session, nye_metoder_id=nye_metoder_id)
+    if method is None or method.id is None:
+        raise InvalidInput(f"Seed file refers to unknown method {nye_metoder_id}.")
+    return method.id
+
+
+def _decision(session: Session, method_id: int, decision_date: str, outcome: str) -> Decision | None:
+    return session.exec(
+        select(Decision).where(
+            Decision.method_id == method_id,
+            Decision.decision_date == decision_date,
+            Decision.outcome == outcome,
+        )
+    ).first()
+
+
+def seed_demo(session: Session) -> SeedReport:
+    """Load the synthetic demo data set (idempotent by natural keys)."""
+    report = seed_reference(session)
+    demo = _load(SEEDS / "demo" / "demo.json")
+
+    for i, item in enumerate(demo["methods"]):
+        found = methods_service.get_by_nye_metoder_id(
+            session=session, nye_metoder_id=item["nye_metoder_id"]
+        )
+        if found is None:
+            methods_service.create(session=session, data=_validated(MethodCreate, item, f"methods[{i}]"))
+        report.count("methods", found is None)
+
+    for i, item in enumerate(demo["decisions"]):
+        item = dict(item)
+        method_id = _method_id(session, item.pop("nye_metoder_id"))
+        found = _decision(session, method_id, item["decision_date"], item["outcome"])
+        if found is None:
+            data = _validated(DecisionCreate, {**item, "method_id": method_id}, f"decisions[{i}]")
+            decisions_service.create(session=session, data=data)
+        report.count("decisions", found is None)
+
+    for i, item in enumerate(demo["introductions"]):
+        item = dict(item)
+        method_id = _method_id(session, item.pop("nye_metoder_id"))
+        decision = _decision(session, method_id, item.pop("decision_date"), "temporarily_introduced")
+        if decision is None:
+            raise InvalidInput(f"introductions[{i}]: no temporary decision to attach it to.")
+        found = session.exec(
+            select(TemporaryIntroduction).where(TemporaryIntroduction.decision_id == decision.id)
+        ).first()
+        if found is None:
+            data = _validated(IntroductionCreate, {**item, "decision_id": decision.id},
+                              f"introductions[{i}]")
+            introductions_service.create(session=session, data=data, actor=SEED_ACTOR)
+        report.count("temporary introductions", found is None)
+
+    for i, item in enumerate(demo["agreements"]):
+        item = dict(item)
+        method_id = _method_id(session, item.pop("nye_metoder_id"))
+        intro_decision_date = item.pop("introduction_decision_date", None)
+        intro_id = None
+        if intro_decision_date:
+            decision = _decision(session, method_id, intro_decision_date, "temporarily_introduced")
+            intro = session.exec(
+                select(TemporaryIntroduction).where(
+                    TemporaryIntroduction.decision_id == (decision.id if decision else -1)
+                )
+            ).first()
+            intro_id = intro.id if intro else None
+        found = session.exec(
+            select(PriceAgreement).where(
+                PriceAgreement.method_id == method_id,
+                PriceAgreement.type == item["type"],
+                PriceAgreement.start_date == item["start_date"],
+            )
+        ).first()
+        if found is None:
+            data = _validated(AgreementCreate,
+                              {**item, "method_id": method_id, "introduction_id": intro_id},
+                              f"agreements[{i}]")
+            agreements_service.create(session=session, data=data)
+        report.count("agreements", found is None)
+    session.flush()
+    return report
+
+
+SEEDERS: dict[str, Callable[[Session], SeedReport]] = {
+    "reference": lambda session: seed_reference(session),
+    "demo": seed_demo,
+}

@@ -1,0 +1,94 @@
+"""Configuration: one typed Settings object. Nothing else in the tracker reads os.environ."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, see check()
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting of the tracker; each can be set as an environment variable TRACKER_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    instance_path: Path = Field(default=PROJECT_ROOT / "instance")
+    database_url: str | None = None
+    secret_key: str = DEFAULT_SECRET_KEY
+    # Echo SQL statements to the log (development aid).
+    sql_echo: bool = False
+    # Page size limits for list endpoints.
+    default_page_size: int = Field(default=50, ge=1)
+    max_page_size: int = Field(default=500, ge=1)
+    # Uploads (registry extracts) larger than this are refused before they are read.
+    max_upload_mb: int = Field(default=512, ge=1)
+    # Scheduler: run the periodic sweeps inside `tracker serve`.
+    scheduler_enabled: bool = True
+    # Review dates closer than this raise a `review_upcoming` flag.
+    review_lead_days: int = Field(default=180, ge=0)
+    # Outgoing e-mail for notifications.
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_sender: str = "nye-metoder-tracker@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    # Default UI language for the dashboards.
+    default_language: Literal["nb", "en"] = "nb"
+
+    @field_validator("database_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, defaulting to an embedded SQLite file under the instance folder."""
+        if self.database_url:
+            url = self.database_url
+            # Accept the common short forms and use the psycopg 3 driver for PostgreSQL.
+            if url.startswith("postgres://"):
+                url = "postgresql://" + url[len("postgres://") :]
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://") :]
+            return url
+        return f"sqlite:///{self.instance_path / 'tracker.db'}"
+
+    def problems(self) -> list[str]:
+        """Return what is wrong with this configuration for its environment."""
+        found = []
+        if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
+            found.append(
+                "TRACKER_SECRET_KEY is the built-in development key; set a long random value "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        if self.env == "production" and len(self.secret_key) < 32:
+            found.append("TRACKER_SECRET_KEY must be at least 32 characters in production.")
+        if self.max_page_size < self.default_page_size:
+            found.append("TRACKER_MAX_PAGE_SIZE must be at least TRACKER_DEFAULT_PAGE_SIZE.")
+        return found
+
+    def redacted(self) -> dict[str, object]:
+        """Return the settings as a dict with secrets masked, for display."""
+        data = self.model_dump()
+        for key in ("secret_key", "smtp_password"):
+            if data.get(key):
+                data[key] = "***"
+        data["database_url"] = _mask_url_password(self.sqlalchemy_url)
+        data["instance_path"] = str(self.instance_path)
+        return data
+
+
+def _mask_url_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # pragma: no cover - malformed URL is reported by check-settings
+        return url
