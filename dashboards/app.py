@@ -15,7 +15,7 @@ def build_dash(server: Flask) -> dash.Dash:
     """Create the Dash app on the given Flask server."""
     app = dash.Dash(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]
         url_base_pathname="/dashboards/",
         title="Nye metoder – oppfølging",
         suppress_callback_exceptions=True,

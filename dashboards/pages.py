@@ -29,14 +29,23 @@ def render(pathname: str) -> Any:
 def overview() -> Any:
     """List every temporary introduction with its next review date."""
     rows, total = introductions_service.list_(session=get_session(), query=_Query())
-    header = html.Tr([html.Th("Metode"), html.Th("Virkestoff"), html.Th("Status"),
-                      html.Th("Revurdering")])
+    header = html.Tr(
+        [html.Th("Metode"), html.Th("Virkestoff"), html.Th("Status"), html.Th("Revurdering")]
+    )
     body = [
-        html.Tr([html.Td(m.nye_metoder_id), html.Td(m.active_substance), html.Td(i.status),
-                 html.Td(i.review_date.isoformat())])
+        html.Tr(
+            [
+                html.Td(m.nye_metoder_id),
+                html.Td(m.active_substance),
+                html.Td(i.status),
+                html.Td(i.review_date.isoformat()),
+            ]
+        )
         for i, m, _d in rows
     ]
-    return html.Div([
-        html.H2(f"Midlertidige innføringer ({total})"),
-        html.Table([html.Thead(header), html.Tbody(body)], id="introductions-table"),
-    ])
+    return html.Div(
+        [
+            html.H2(f"Midlertidige innføringer ({total})"),
+            html.Table([html.Thead(header), html.Tbody(body)], id="introductions-table"),
+        ]
+    )

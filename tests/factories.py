@@ -118,6 +118,8 @@ def create_temporary_introduction(client: Any, **over: Any) -> dict[str, Any]:
         assert client.post("/api/v1/data-sources", json=data_source_payload()).status_code == 201
     method = client.post("/api/v1/methods", json=MethodPayload()).json
     decision = client.post("/api/v1/decisions", json=DecisionPayload(method_id=method["id"])).json
-    response = client.post("/api/v1/introductions", json=introduction_payload(decision["id"], **over))
+    response = client.post(
+        "/api/v1/introductions", json=introduction_payload(decision["id"], **over)
+    )
     assert response.status_code == 201, response.json
     return dict(response.json)

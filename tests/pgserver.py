@@ -70,18 +70,43 @@ class PostgresServer:
             shutil.chown(self.base, user=self.user)
         prefix = _run_as(self.user)
         subprocess.run(
-            [*prefix, _find("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
-             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-            check=True, capture_output=True,
+            [
+                *prefix,
+                _find("initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
         )
         options = (
             f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         subprocess.run(
-            [*prefix, _find("pg_ctl"), "-D", str(self.data), "-o", options, "-l",
-             str(self.base / "server.log"), "-w", "-t", "60", "start"],
-            check=True, capture_output=True,
+            [
+                *prefix,
+                _find("pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.base / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
         )
         self.started = True
         return self
@@ -89,9 +114,18 @@ class PostgresServer:
     def stop(self) -> None:
         if self.started:
             subprocess.run(
-                [*_run_as(self.user), _find("pg_ctl"), "-D", str(self.data), "-m", "immediate",
-                 "-w", "stop"],
-                check=False, capture_output=True,
+                [
+                    *_run_as(self.user),
+                    _find("pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ],
+                check=False,
+                capture_output=True,
             )
             self.started = False
         shutil.rmtree(self.base, ignore_errors=True)

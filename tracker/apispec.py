@@ -46,8 +46,7 @@ class Endpoint:
     @property
     def path_params(self) -> list[tuple[str, str]]:
         return [
-            (name, conv or "string")
-            for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", self.rule)
+            (name, conv or "string") for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", self.rule)
         ]
 
 
@@ -67,6 +66,9 @@ def validation_details(exc: ValidationError, prefix: str = "") -> list[dict[str,
             for i, part in enumerate(parts)
             if not (part in UNION_TAGS and (i == 0 or isinstance(parts[i - 1], int)))
         ]
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            # Name the discriminating field itself, e.g. `type` or `distribution`.
+            kept.append(str(err.get("ctx", {}).get("discriminator", "")).strip("'"))
         loc = ".".join(str(part) for part in kept)
         if prefix:
             loc = f"{prefix}.{loc}" if loc else prefix
@@ -84,7 +86,9 @@ def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
     except ValidationError as exc:
         details = validation_details(exc)
         fields = ", ".join(sorted({d["field"] for d in details}))
-        raise InvalidInput(f"The {where} has {len(details)} problem(s): {fields}.", details) from exc
+        raise InvalidInput(
+            f"The {where} has {len(details)} problem(s): {fields}.", details
+        ) from exc
 
 
 def _query_dict(model: type[BaseModel]) -> dict[str, Any]:
@@ -139,7 +143,9 @@ class ApiBlueprint(Blueprint):
                 query=query,
                 response=response,
                 status=status,
-                errors=tuple(sorted(set(errors) | ({422} if (body or query or multipart) else set()))),
+                errors=tuple(
+                    sorted(set(errors) | ({422} if (body or query or multipart) else set()))
+                ),
                 multipart=multipart,
                 response_media=response_media,
             )
@@ -283,7 +289,9 @@ def build_openapi(*, title: str, version: str) -> dict[str, Any]:
         }
         for name, conv in ep.path_params:
             schema = {"type": "integer", "minimum": 1} if conv == "int" else {"type": "string"}
-            op["parameters"].append({"name": name, "in": "path", "required": True, "schema": schema})
+            op["parameters"].append(
+                {"name": name, "in": "path", "required": True, "schema": schema}
+            )
         if ep.query is not None:
             qschema = ep.query.model_json_schema(ref_template="#/components/schemas/{model}")
             for qname, prop in qschema.get("properties", {}).items():
@@ -354,13 +362,20 @@ def build_openapi(*, title: str, version: str) -> dict[str, Any]:
 
 
 def page_of(
-    model: type[BaseModel], items: list[Any], total: int, query: Any,
+    model: type[BaseModel],
+    items: list[Any],
+    total: int,
+    query: Any,
     convert: Callable[[Any], Any] | None = None,
 ) -> BaseModel:
     """Build a page response from records, converting each (default: read attributes)."""
     conv = convert or (lambda item: item)
     return model.model_validate(
-        {"items": [conv(i) for i in items], "total": total, "limit": query.limit,
-         "offset": query.offset},
+        {
+            "items": [conv(i) for i in items],
+            "total": total,
+            "limit": query.limit,
+            "offset": query.offset,
+        },
         from_attributes=True,
     )

@@ -24,7 +24,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default="heads", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Migrate the database to the newest schema (or REVISION)."""
     from tracker import migrate
@@ -55,15 +55,17 @@ def _run_seed(name: str) -> None:
     from tracker.errors import TrackerError
     from tracker.seeding import SEEDERS
 
-    settings = _settings()
+    engine = make_engine(_settings())
     try:
-        with session_scope(make_engine(settings)) as session:
+        with session_scope(engine) as session:
             report = SEEDERS[name](session)
     except TrackerError as exc:
         click.echo(f"Seeding failed, nothing was stored: {exc.message}", err=True)
         for detail in exc.details or []:
             click.echo(f"  {detail}", err=True)
         sys.exit(1)
+    finally:
+        engine.dispose()
     click.echo(str(report))
 
 
@@ -110,12 +112,15 @@ def check_settings() -> None:
     for key, value in settings.redacted().items():
         click.echo(f"{key} = {value}")
     problems = settings.problems()
+    engine = make_engine(settings)
     try:
-        with make_engine(settings).connect() as conn:
+        with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         click.echo("database: reachable")
     except Exception as exc:  # report any driver error as a configuration problem
         problems.append(f"database unreachable: {exc.__class__.__name__}: {exc}".splitlines()[0])
+    finally:
+        engine.dispose()
     for problem in problems:
         click.echo(f"PROBLEM: {problem}", err=True)
     sys.exit(1 if problems else 0)

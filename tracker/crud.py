@@ -52,10 +52,17 @@ def check_version(record: Any, expected: int | None, *, label: str) -> None:
         )
 
 
-def apply_changes(record: Any, changes: BaseModel, *, exclude: Sequence[str] = ()) -> dict[str, Any]:
+def apply_changes(
+    record: Any, changes: BaseModel, *, exclude: Sequence[str] = ()
+) -> dict[str, Any]:
     """Copy the fields set in `changes` onto the record; return {field: (old, new)} that differ."""
+    return apply_values(record, changes.model_dump(exclude_unset=True, exclude=set(exclude)))
+
+
+def apply_values(record: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Set attributes from a dict, bumping version and timestamp if anything changed."""
     diff: dict[str, Any] = {}
-    for key, value in changes.model_dump(exclude_unset=True, exclude=set(exclude)).items():
+    for key, value in values.items():
         old = getattr(record, key)
         if old != value:
             diff[key] = (old, value)
@@ -64,7 +71,6 @@ def apply_changes(record: Any, changes: BaseModel, *, exclude: Sequence[str] = (
         record.updated_at = utcnow()
         record.version = (record.version or 0) + 1
     return diff
-
 
 
 def not_null(*fields: str) -> Any:

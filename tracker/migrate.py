@@ -18,13 +18,13 @@ def alembic_config(settings: Settings) -> Config:
     return config
 
 
-def upgrade(settings: Settings, revision: str = "head") -> None:
-    """Migrate the database up to `revision`."""
+def upgrade(settings: Settings, revision: str = "heads") -> None:
+    """Migrate the database up to `revision` (default: the newest schema)."""
     if settings.sqlalchemy_url.startswith("sqlite:///"):
         settings.instance_path.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(settings), revision)
 
 
 def downgrade(settings: Settings, revision: str = "base") -> None:
-    """Migrate the database down to `revision`."""
+    """Migrate the database down to `revision` (default: empty)."""
     command.downgrade(alembic_config(settings), revision)

@@ -80,7 +80,9 @@ def _method_id(session: Session, nye_metoder_id: str) -> int:
     return method.id
 
 
-def _decision(session: Session, method_id: int, decision_date: str, outcome: str) -> Decision | None:
+def _decision(
+    session: Session, method_id: int, decision_date: str, outcome: str
+) -> Decision | None:
     return session.exec(
         select(Decision).where(
             Decision.method_id == method_id,
@@ -96,12 +98,14 @@ def seed_demo(session: Session) -> SeedReport:
     demo = _load(SEEDS / "demo" / "demo.json")
 
     for i, item in enumerate(demo["methods"]):
-        found = methods_service.get_by_nye_metoder_id(
+        method = methods_service.get_by_nye_metoder_id(
             session=session, nye_metoder_id=item["nye_metoder_id"]
         )
-        if found is None:
-            methods_service.create(session=session, data=_validated(MethodCreate, item, f"methods[{i}]"))
-        report.count("methods", found is None)
+        if method is None:
+            methods_service.create(
+                session=session, data=_validated(MethodCreate, item, f"methods[{i}]")
+            )
+        report.count("methods", method is None)
 
     for i, item in enumerate(demo["decisions"]):
         item = dict(item)
@@ -115,17 +119,20 @@ def seed_demo(session: Session) -> SeedReport:
     for i, item in enumerate(demo["introductions"]):
         item = dict(item)
         method_id = _method_id(session, item.pop("nye_metoder_id"))
-        decision = _decision(session, method_id, item.pop("decision_date"), "temporarily_introduced")
+        decision = _decision(
+            session, method_id, item.pop("decision_date"), "temporarily_introduced"
+        )
         if decision is None:
             raise InvalidInput(f"introductions[{i}]: no temporary decision to attach it to.")
-        found = session.exec(
+        existing = session.exec(
             select(TemporaryIntroduction).where(TemporaryIntroduction.decision_id == decision.id)
         ).first()
-        if found is None:
-            data = _validated(IntroductionCreate, {**item, "decision_id": decision.id},
-                              f"introductions[{i}]")
+        if existing is None:
+            data = _validated(
+                IntroductionCreate, {**item, "decision_id": decision.id}, f"introductions[{i}]"
+            )
             introductions_service.create(session=session, data=data, actor=SEED_ACTOR)
-        report.count("temporary introductions", found is None)
+        report.count("temporary introductions", existing is None)
 
     for i, item in enumerate(demo["agreements"]):
         item = dict(item)
@@ -140,19 +147,21 @@ def seed_demo(session: Session) -> SeedReport:
                 )
             ).first()
             intro_id = intro.id if intro else None
-        found = session.exec(
+        agreement = session.exec(
             select(PriceAgreement).where(
                 PriceAgreement.method_id == method_id,
                 PriceAgreement.type == item["type"],
                 PriceAgreement.start_date == item["start_date"],
             )
         ).first()
-        if found is None:
-            data = _validated(AgreementCreate,
-                              {**item, "method_id": method_id, "introduction_id": intro_id},
-                              f"agreements[{i}]")
+        if agreement is None:
+            data = _validated(
+                AgreementCreate,
+                {**item, "method_id": method_id, "introduction_id": intro_id},
+                f"agreements[{i}]",
+            )
             agreements_service.create(session=session, data=data)
-        report.count("agreements", found is None)
+        report.count("agreements", agreement is None)
     session.flush()
     return report
 

@@ -22,17 +22,30 @@ def test_openapi_document_is_valid_openapi_3_1(client):
 def test_responses_match_the_document(client):
     checker = OpenApiChecker(client.get("/api/v1/openapi.json").json)
     intro = create_temporary_introduction(client)
-    checker.check("/api/v1/introductions/{introduction_id}", "get", 200,
-                  client.get(f"/api/v1/introductions/{intro['id']}").json)
+    checker.check(
+        "/api/v1/introductions/{introduction_id}",
+        "get",
+        200,
+        client.get(f"/api/v1/introductions/{intro['id']}").json,
+    )
     checker.check("/api/v1/introductions", "get", 200, client.get("/api/v1/introductions").json)
-    checker.check("/api/v1/methods/{method_id}", "get", 200,
-                  client.get(f"/api/v1/methods/{intro['method_id']}").json)
+    checker.check(
+        "/api/v1/methods/{method_id}",
+        "get",
+        200,
+        client.get(f"/api/v1/methods/{intro['method_id']}").json,
+    )
     checker.check("/api/v1/decisions", "get", 200, client.get("/api/v1/decisions").json)
     checker.check("/api/v1/data-sources", "get", 200, client.get("/api/v1/data-sources").json)
-    created = client.post("/api/v1/agreements", json={
-        "type": "cap", "method_id": intro["method_id"], "start_date": "2025-01-01",
-        "terms": {"annual_cap_nok": 2_000_000},
-    })
+    created = client.post(
+        "/api/v1/agreements",
+        json={
+            "type": "cap",
+            "method_id": intro["method_id"],
+            "start_date": "2025-01-01",
+            "terms": {"annual_cap_nok": 2_000_000},
+        },
+    )
     checker.check("/api/v1/agreements", "post", 201, created.json)
     checker.check("/api/v1/agreements", "get", 200, client.get("/api/v1/agreements").json)
     bad = client.post("/api/v1/methods", json={"nye_metoder_id": "nope"})

@@ -42,8 +42,16 @@ def test_introduction_with_all_parts_is_created_in_one_request_and_read_back(cli
     read = client.get(f"/api/v1/introductions/{created.json['id']}").json
     assert read == created.json
 
-    for key in ("uncertainty", "key_parameters", "documentation_duty", "review_date",
-                "reassessment_criteria", "phaseout_criteria", "exit_plan", "responsible_emails"):
+    for key in (
+        "uncertainty",
+        "key_parameters",
+        "documentation_duty",
+        "review_date",
+        "reassessment_criteria",
+        "phaseout_criteria",
+        "exit_plan",
+        "responsible_emails",
+    ):
         assert read[key] == payload[key], key
     strip = {"id", "data_source_id", "version"}
     assert [{k: v for k, v in m.items() if k not in strip} for m in read["outcome_measures"]] == [
@@ -56,8 +64,11 @@ def test_introduction_with_all_parts_is_created_in_one_request_and_read_back(cli
     for curve in read["assumptions"]["curves"]:
         sent = {"source": None, **sent_curves[curve["endpoint"]]}
         assert _normalise(curve) == _normalise(sent)
-    for key in ("expected_patients_per_year", "expected_treatment_duration_months",
-                "cost_per_qaly"):
+    for key in (
+        "expected_patients_per_year",
+        "expected_treatment_duration_months",
+        "cost_per_qaly",
+    ):
         assert _normalise(read["assumptions"][key]) == _normalise(payload["assumptions"][key])
     assert read["analysis_plan"]["text"] == payload["analysis_plan"]["text"]
     assert read["analysis_plan"]["registered_by"] == "kari"
@@ -92,39 +103,84 @@ BAD_INPUT = [
     ("missing uncertainty", ["uncertainty"], _DELETE, "uncertainty"),
     ("blank phase-out criteria", ["phaseout_criteria"], "", "phaseout_criteria"),
     ("review date not a date", ["review_date"], "next spring", "review_date"),
-    ("exit plan without patients on treatment", ["exit_plan", "patients_on_treatment"], _DELETE,
-     "exit_plan.patients_on_treatment"),
+    (
+        "exit plan without patients on treatment",
+        ["exit_plan", "patients_on_treatment"],
+        _DELETE,
+        "exit_plan.patients_on_treatment",
+    ),
     ("no outcome measures", ["outcome_measures"], [], "outcome_measures"),
     ("unknown outcome kind", ["outcome_measures", 0, "kind"], "QALY", "outcome_measures.0.kind"),
-    ("unknown data source", ["outcome_measures", 1, "data_source"], "NOPE",
-     "outcome_measures.1.data_source"),
+    (
+        "unknown data source",
+        ["outcome_measures", 1, "data_source"],
+        "NOPE",
+        "outcome_measures.1.data_source",
+    ),
     ("milestone cut after delivery", ["milestones", 0, "data_cut"], "2025-07-01", "milestones.0"),
-    ("negative weibull scale", ["assumptions", "curves", 0, "parameters", "scale"], -3,
-     "assumptions.curves.0.parameters.scale"),
-    ("weibull without shape", ["assumptions", "curves", 0, "parameters"], {"scale": 3},
-     "assumptions.curves.0.parameters.shape"),
-    ("unknown distribution", ["assumptions", "curves", 0, "distribution"], "gamma",
-     "assumptions.curves.0"),
-    ("increasing points", ["assumptions", "curves", 1, "points"], [[0, 0.5], [6, 0.7]],
-     "assumptions.curves.1.points"),
-    ("points without interpolation", ["assumptions", "curves", 1, "interpolation"], _DELETE,
-     "assumptions.curves.1.interpolation"),
-    ("bad time unit", ["assumptions", "curves", 0, "time_unit"], "weeks",
-     "assumptions.curves.0.time_unit"),
-    ("cost range upside down", ["assumptions", "cost_per_qaly", "low"], 2_000_000,
-     "assumptions.cost_per_qaly"),
-    ("negative patients per year", ["assumptions", "expected_patients_per_year"], -1,
-     "assumptions.expected_patients_per_year"),
-    ("landmarks out of order", ["analysis_plan", "landmarks_months"], [24, 12],
-     "analysis_plan.landmarks_months"),
+    (
+        "negative weibull scale",
+        ["assumptions", "curves", 0, "parameters", "scale"],
+        -3,
+        "assumptions.curves.0.parameters.scale",
+    ),
+    (
+        "weibull without shape",
+        ["assumptions", "curves", 0, "parameters"],
+        {"scale": 3},
+        "assumptions.curves.0.parameters.shape",
+    ),
+    (
+        "unknown distribution",
+        ["assumptions", "curves", 0, "distribution"],
+        "gamma",
+        "assumptions.curves.0",
+    ),
+    (
+        "increasing points",
+        ["assumptions", "curves", 1, "points"],
+        [[0, 0.5], [6, 0.7]],
+        "assumptions.curves.1.points",
+    ),
+    (
+        "points without interpolation",
+        ["assumptions", "curves", 1, "interpolation"],
+        _DELETE,
+        "assumptions.curves.1.interpolation",
+    ),
+    (
+        "bad time unit",
+        ["assumptions", "curves", 0, "time_unit"],
+        "weeks",
+        "assumptions.curves.0.time_unit",
+    ),
+    (
+        "cost range upside down",
+        ["assumptions", "cost_per_qaly", "low"],
+        2_000_000,
+        "assumptions.cost_per_qaly",
+    ),
+    (
+        "negative patients per year",
+        ["assumptions", "expected_patients_per_year"],
+        -1,
+        "assumptions.expected_patients_per_year",
+    ),
+    (
+        "landmarks out of order",
+        ["analysis_plan", "landmarks_months"],
+        [24, 12],
+        "analysis_plan.landmarks_months",
+    ),
     ("not an e-mail address", ["responsible_emails"], ["kari"], "responsible_emails.0"),
     ("unknown field", ["budget"], 12, "budget"),
     ("unknown decision", ["decision_id"], 999999, "decision_id"),
 ]
 
 
-@pytest.mark.parametrize(("label", "path", "value", "field"), BAD_INPUT,
-                         ids=[case[0] for case in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("label", "path", "value", "field"), BAD_INPUT, ids=[case[0] for case in BAD_INPUT]
+)
 def test_bad_input_is_refused_naming_the_field(client, decision_id, label, path, value, field):
     payload = copy.deepcopy(introduction_payload(decision_id))
     _set(payload, path, value)
@@ -139,14 +195,17 @@ def test_bad_input_is_refused_naming_the_field(client, decision_id, label, path,
 def test_every_problem_is_reported_at_once(client, decision_id):
     payload = introduction_payload(decision_id, uncertainty="", review_date="soon")
     payload["outcome_measures"][0]["kind"] = "QALY"
-    fields = {d["field"] for d in client.post("/api/v1/introductions", json=payload).json["details"]}
+    fields = {
+        d["field"] for d in client.post("/api/v1/introductions", json=payload).json["details"]
+    }
     assert {"uncertainty", "review_date", "outcome_measures.0.kind"} <= fields
 
 
 def test_only_a_temporary_decision_can_carry_an_introduction(client, decision_id):
     method = client.post("/api/v1/methods", json=MethodPayload()).json
-    plain = client.post("/api/v1/decisions",
-                        json=DecisionPayload(method_id=method["id"], outcome="introduced")).json
+    plain = client.post(
+        "/api/v1/decisions", json=DecisionPayload(method_id=method["id"], outcome="introduced")
+    ).json
     response = client.post("/api/v1/introductions", json=introduction_payload(plain["id"]))
     assert response.status_code == 422
     assert response.json["details"][0]["field"] == "decision_id"
@@ -154,15 +213,18 @@ def test_only_a_temporary_decision_can_carry_an_introduction(client, decision_id
 
 
 def test_review_date_must_follow_the_decision(client, decision_id):
-    response = client.post("/api/v1/introductions",
-                           json=introduction_payload(decision_id, review_date="2023-01-01"))
+    response = client.post(
+        "/api/v1/introductions", json=introduction_payload(decision_id, review_date="2023-01-01")
+    )
     assert response.status_code == 422
     assert response.json["details"][0]["field"] == "review_date"
 
 
 def test_second_introduction_for_the_same_decision_conflicts(client, decision_id):
-    assert client.post("/api/v1/introductions",
-                       json=introduction_payload(decision_id)).status_code == 201
+    assert (
+        client.post("/api/v1/introductions", json=introduction_payload(decision_id)).status_code
+        == 201
+    )
     again = client.post("/api/v1/introductions", json=introduction_payload(decision_id))
     assert again.status_code == 409
     assert again.json["error"] == "conflict"
@@ -175,13 +237,20 @@ def test_moving_the_review_date_keeps_its_history_with_reason_and_who(client):
     assert no_reason.status_code == 422
     assert "review_date_reason" in no_reason.json["details"][0]["message"]
 
-    moved = client.patch(url, json={"review_date": "2027-09-01",
-                                    "review_date_reason": "INSPIRE-data forsinket ett halvår"},
-                         headers={"X-Tracker-User": "ola"})
+    moved = client.patch(
+        url,
+        json={
+            "review_date": "2027-09-01",
+            "review_date_reason": "INSPIRE-data forsinket ett halvår",
+        },
+        headers={"X-Tracker-User": "ola"},
+    )
     assert moved.status_code == 200
     history = moved.json["review_date_history"]
     assert [(h["old_date"], h["new_date"]) for h in history] == [
-        (None, "2027-03-01"), ("2027-03-01", "2027-09-01")]
+        (None, "2027-03-01"),
+        ("2027-03-01", "2027-09-01"),
+    ]
     assert history[-1]["reason"] == "INSPIRE-data forsinket ett halvår"
     assert history[-1]["changed_by"] == "ola"
     assert moved.json["review_date"] == "2027-09-01"
@@ -200,7 +269,9 @@ def test_stale_update_is_refused(client):
 def test_analysis_plan_versions_are_frozen_and_superseded(client):
     intro = create_temporary_introduction(client)
     url = f"/api/v1/introductions/{intro['id']}/analysis-plans"
-    v2 = client.post(url, json={"text": "Revidert plan: legg til PFS.", "landmarks_months": [6, 12]})
+    v2 = client.post(
+        url, json={"text": "Revidert plan: legg til PFS.", "landmarks_months": [6, 12]}
+    )
     assert v2.status_code == 201
     assert v2.json["version_no"] == 2
     read = client.get(f"/api/v1/introductions/{intro['id']}").json
@@ -214,13 +285,20 @@ def test_analysis_plan_versions_are_frozen_and_superseded(client):
 def test_nested_parts_can_be_added_and_changed(client):
     intro = create_temporary_introduction(client)
     base = f"/api/v1/introductions/{intro['id']}"
-    added = client.post(f"{base}/milestones", json={
-        "data_source": "INSPIRE", "description": "Andre uttrekk", "expected_date": "2026-06-30",
-        "responsible_party": "Kreftregisteret"})
+    added = client.post(
+        f"{base}/milestones",
+        json={
+            "data_source": "INSPIRE",
+            "description": "Andre uttrekk",
+            "expected_date": "2026-06-30",
+            "responsible_party": "Kreftregisteret",
+        },
+    )
     assert added.status_code == 201
     milestone = added.json["milestones"][-1]
-    changed = client.patch(f"{base}/milestones/{milestone['id']}",
-                           json={"expected_date": "2026-09-30"})
+    changed = client.patch(
+        f"{base}/milestones/{milestone['id']}", json={"expected_date": "2026-09-30"}
+    )
     assert changed.json["milestones"][-1]["expected_date"] == "2026-09-30"
     pfs = {"endpoint": "PFS", "distribution": "exponential", "parameters": {"rate": 0.1}}
     put = client.put(f"{base}/assumptions/PFS", json=pfs)
@@ -228,8 +306,9 @@ def test_nested_parts_can_be_added_and_changed(client):
     assert {c["endpoint"] for c in put.json["assumptions"]["curves"]} == {"OS", "PFS", "TTD"}
     mismatch = client.put(f"{base}/assumptions/OS", json=pfs)
     assert mismatch.status_code == 422
-    wrong_parent = client.patch(f"/api/v1/introductions/999999/milestones/{milestone['id']}",
-                                json={"description": "x"})
+    wrong_parent = client.patch(
+        f"/api/v1/introductions/999999/milestones/{milestone['id']}", json={"description": "x"}
+    )
     assert wrong_parent.status_code == 404
 
 

@@ -31,7 +31,10 @@ AgreementPage = page_model(s.AgreementRead)
 
 
 @bp.operation(
-    "/agreements", "GET", summary="List price agreements", query=AgreementQuery,
+    "/agreements",
+    "GET",
+    summary="List price agreements",
+    query=AgreementQuery,
     response=AgreementPage,
 )
 def list_agreements(query: Any) -> Any:
@@ -40,24 +43,41 @@ def list_agreements(query: Any) -> Any:
 
 
 @bp.operation(
-    "/agreements", "POST", summary="Record a price agreement", body=s.AgreementCreate,
-    response=s.AgreementRead, status=201,
+    "/agreements",
+    "POST",
+    summary="Record a price agreement",
+    body=s.AgreementCreate,
+    response=s.AgreementRead,
+    status=201,
 )
 def create_agreement(body: s.AgreementCreate) -> Any:
-    return s.AgreementRead.model_validate(service.create(session=get_session(), data=body), from_attributes=True)
+    return s.AgreementRead.model_validate(
+        service.create(session=get_session(), data=body), from_attributes=True
+    )
 
 
 @bp.operation(
-    "/agreements/<int:agreement_id>", "GET", summary="Read a price agreement",
+    "/agreements/<int:agreement_id>",
+    "GET",
+    summary="Read a price agreement",
     response=s.AgreementRead,
 )
 def get_agreement(agreement_id: int) -> Any:
-    return s.AgreementRead.model_validate(service.get(session=get_session(), agreement_id=agreement_id), from_attributes=True)
+    return s.AgreementRead.model_validate(
+        service.get(session=get_session(), agreement_id=agreement_id), from_attributes=True
+    )
 
 
 @bp.operation(
-    "/agreements/<int:agreement_id>", "PATCH", summary="Change a price agreement",
-    body=s.AgreementUpdate, response=s.AgreementRead, errors=[409],
+    "/agreements/<int:agreement_id>",
+    "PATCH",
+    summary="Change a price agreement",
+    body=s.AgreementUpdate,
+    response=s.AgreementRead,
+    errors=[409],
 )
 def update_agreement(agreement_id: int, body: s.AgreementUpdate) -> Any:
-    return s.AgreementRead.model_validate(service.update(session=get_session(), agreement_id=agreement_id, data=body), from_attributes=True)
+    return s.AgreementRead.model_validate(
+        service.update(session=get_session(), agreement_id=agreement_id, data=body),
+        from_attributes=True,
+    )

@@ -157,7 +157,9 @@ class _AgreementFields(_In):
         default_factory=dict, description="Overrides of the default public/confidential marking."
     )
 
-    _check_visibility = field_validator("visibility")(classmethod(lambda cls, v: check_visibility(v)))
+    _check_visibility = field_validator("visibility")(
+        classmethod(lambda cls, v: check_visibility(v))
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> _AgreementFields:

@@ -11,7 +11,7 @@ from tracker.agreements import schemas as s
 from tracker.agreements.enums import AgreementType, oecd_category_for
 from tracker.agreements.models import PriceAgreement
 from tracker.apispec import validation_details
-from tracker.crud import apply_changes, check_version, get_or_404, paginate
+from tracker.crud import apply_values, check_version, get_or_404, paginate
 from tracker.errors import InvalidInput, field_error
 from tracker.introductions.models import TemporaryIntroduction
 from tracker.methods.models import Method
@@ -37,10 +37,13 @@ def _check_links(session: Session, method_id: int, introduction_id: int | None) 
         if intro is None:
             problems.append(field_error("introduction_id", f"no introduction {introduction_id}"))
         elif intro.method_id != method_id:
-            problems.append(field_error(
-                "introduction_id",
-                f"introduction {introduction_id} is for method {intro.method_id}, not {method_id}",
-            ))
+            problems.append(
+                field_error(
+                    "introduction_id",
+                    f"introduction {introduction_id} belongs to method {intro.method_id}, "
+                    f"not {method_id}",
+                )
+            )
     if problems:
         raise InvalidInput("The agreement refers to records that do not fit.", problems)
 
@@ -54,7 +57,7 @@ def create(*, session: Session, data: s.AgreementCreate) -> PriceAgreement:
         **body.model_dump(mode="json", exclude={"terms", "visibility"}),
         oecd_category=oecd_category_for(AgreementType(body.type)),
         terms=body.terms.model_dump(mode="json"),
-        visibility={k: str(v.value if hasattr(v, "value") else v) for k, v in visibility.items()},
+        visibility={k: str(v) for k, v in visibility.items()},
     )
     # model_dump(mode="json") gave ISO strings for dates; store real dates.
     agreement.start_date = body.start_date
@@ -85,7 +88,11 @@ def list_(*, session: Session, query: Any) -> tuple[list[PriceAgreement], int]:
     if query.ending_before is not None:
         stmt = stmt.where(PriceAgreement.end_date <= query.ending_before)  # type: ignore[operator]
     return paginate(
-        session, stmt, model=PriceAgreement, sort=query.sort, limit=query.limit,
+        session,
+        stmt,
+        model=PriceAgreement,
+        sort=query.sort,
+        limit=query.limit,
         offset=query.offset,
     )
 
@@ -94,22 +101,32 @@ def update(*, session: Session, agreement_id: int, data: s.AgreementUpdate) -> P
     """Change an agreement; new terms are checked against its type."""
     agreement = get(session=session, agreement_id=agreement_id)
     check_version(agreement, data.version, label="Agreement")
-    fields = data.model_dump(exclude_unset=True)
-    if "terms" in fields:
-        if data.terms is None:
-            raise InvalidInput("terms cannot be null.", [field_error("terms", "send an object")])
+    values = data.model_dump(exclude_unset=True, exclude={"version"})
+    required = [
+        k
+        for k in ("status", "start_date", "oecd_level", "terms", "visibility")
+        if k in values and values[k] is None
+    ]
+    if required:
+        raise InvalidInput(
+            "Required fields cannot be null.",
+            [field_error(k, "cannot be null; leave it out to keep it") for k in required],
+        )
+    if "terms" in values:
         try:
-            terms = TERMS_MODELS[agreement.type].model_validate(data.terms)
+            terms = TERMS_MODELS[agreement.type].model_validate(values["terms"])
         except ValidationError as exc:
             raise InvalidInput(
                 f"The terms do not fit a {agreement.type} agreement.",
                 validation_details(exc, prefix="terms"),
             ) from exc
-        data.terms = terms.model_dump(mode="json")
-    if data.visibility is not None:
-        merged = {**agreement.visibility, **{k: v.value for k, v in data.visibility.items()}}
-        data.visibility = merged  # type: ignore[assignment]
-    apply_changes(agreement, data, exclude=["version"])
+        values["terms"] = terms.model_dump(mode="json")
+    if "visibility" in values:
+        values["visibility"] = {
+            **agreement.visibility,
+            **{k: str(v) for k, v in values["visibility"].items()},
+        }
+    apply_values(agreement, values)
     if agreement.end_date is not None and agreement.end_date < agreement.start_date:
         raise InvalidInput(
             "The agreement ends before it starts.",

@@ -22,7 +22,10 @@ DataSourcePage = page_model(DataSourceRead)
 
 
 @bp.operation(
-    "/data-sources", "GET", summary="List data sources", query=DataSourceQuery,
+    "/data-sources",
+    "GET",
+    summary="List data sources",
+    query=DataSourceQuery,
     response=DataSourcePage,
 )
 def list_data_sources(query: Any) -> Any:
@@ -31,23 +34,38 @@ def list_data_sources(query: Any) -> Any:
 
 
 @bp.operation(
-    "/data-sources", "POST", summary="Add a data source", body=DataSourceCreate,
-    response=DataSourceRead, status=201, errors=[409],
+    "/data-sources",
+    "POST",
+    summary="Add a data source",
+    body=DataSourceCreate,
+    response=DataSourceRead,
+    status=201,
+    errors=[409],
 )
 def create_data_source(body: DataSourceCreate) -> Any:
-    return DataSourceRead.model_validate(service.create(session=get_session(), data=body), from_attributes=True)
+    return DataSourceRead.model_validate(
+        service.create(session=get_session(), data=body), from_attributes=True
+    )
 
 
 @bp.operation(
     "/data-sources/<int:source_id>", "GET", summary="Read a data source", response=DataSourceRead
 )
 def get_data_source(source_id: int) -> Any:
-    return DataSourceRead.model_validate(service.get(session=get_session(), source_id=source_id), from_attributes=True)
+    return DataSourceRead.model_validate(
+        service.get(session=get_session(), source_id=source_id), from_attributes=True
+    )
 
 
 @bp.operation(
-    "/data-sources/<int:source_id>", "PATCH", summary="Change a data source",
-    body=DataSourceUpdate, response=DataSourceRead, errors=[409],
+    "/data-sources/<int:source_id>",
+    "PATCH",
+    summary="Change a data source",
+    body=DataSourceUpdate,
+    response=DataSourceRead,
+    errors=[409],
 )
 def update_data_source(source_id: int, body: DataSourceUpdate) -> Any:
-    return DataSourceRead.model_validate(service.update(session=get_session(), source_id=source_id, data=body), from_attributes=True)
+    return DataSourceRead.model_validate(
+        service.update(session=get_session(), source_id=source_id, data=body), from_attributes=True
+    )

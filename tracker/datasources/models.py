@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import sqlalchemy as sa
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from tracker.crud import not_null
@@ -39,8 +40,7 @@ class DataSource(DataSourceBase, RecordMixin, table=True):
 class DataSourceCreate(DataSourceBase):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
-    code: str = Field(
-        regex=CODE_PATTERN,
+    code: Annotated[str, StringConstraints(pattern=CODE_PATTERN)] = Field(
         description="Short unique code in capitals, e.g. INSPIRE or NPR.",
     )
 

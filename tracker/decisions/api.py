@@ -42,8 +42,12 @@ def list_decisions(query: Any) -> Any:
 
 
 @bp.operation(
-    "/decisions", "POST", summary="Record a decision", body=DecisionCreate,
-    response=DecisionRead, status=201,
+    "/decisions",
+    "POST",
+    summary="Record a decision",
+    body=DecisionCreate,
+    response=DecisionRead,
+    status=201,
 )
 def create_decision(body: DecisionCreate) -> Any:
     return _read(service.create(session=get_session(), data=body))
@@ -57,8 +61,12 @@ def get_decision(decision_id: int) -> Any:
 
 
 @bp.operation(
-    "/decisions/<int:decision_id>", "PATCH", summary="Correct a decision", body=DecisionUpdate,
-    response=DecisionRead, errors=[409],
+    "/decisions/<int:decision_id>",
+    "PATCH",
+    summary="Correct a decision",
+    body=DecisionUpdate,
+    response=DecisionRead,
+    errors=[409],
 )
 def update_decision(decision_id: int, body: DecisionUpdate) -> Any:
     return _read(service.update(session=get_session(), decision_id=decision_id, data=body))

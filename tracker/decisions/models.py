@@ -22,7 +22,8 @@ class DecisionBase(SQLModel):
     start_criteria: str | None = Field(default=None, sa_type=sa.Text)
     stop_criteria: str | None = Field(default=None, sa_type=sa.Text)
     effective_date: date | None = Field(
-        default=None, description="From when the decision applies (e.g. when the new price applies)."
+        default=None,
+        description="From when the decision applies (e.g. when the new price applies).",
     )
     decision_text: str = Field(min_length=1, sa_type=sa.Text)
     reference: str | None = Field(default=None, max_length=500, description="Link or case number.")

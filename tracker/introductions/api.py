@@ -45,28 +45,40 @@ def _reread(introduction_id: int) -> s.IntroductionRead:
 
 
 @bp.operation(
-    "/introductions", "GET", summary="List temporary introductions", query=IntroductionQuery,
+    "/introductions",
+    "GET",
+    summary="List temporary introductions",
+    query=IntroductionQuery,
     response=IntroductionPage,
 )
 def list_introductions(query: Any) -> Any:
     rows, total = service.list_(session=get_session(), query=query)
     return page_of(
-        IntroductionPage, rows, total, query,
+        IntroductionPage,
+        rows,
+        total,
+        query,
         convert=lambda row: service.summary(intro=row[0], method=row[1], decision=row[2]),
     )
 
 
 @bp.operation(
-    "/introductions", "POST",
+    "/introductions",
+    "POST",
     summary="Record a temporary introduction with all its parts in one request",
-    body=s.IntroductionCreate, response=s.IntroductionRead, status=201, errors=[409],
+    body=s.IntroductionCreate,
+    response=s.IntroductionRead,
+    status=201,
+    errors=[409],
 )
 def create_introduction(body: s.IntroductionCreate) -> Any:
     return _read(service.create(session=get_session(), data=body, actor=current_actor()))
 
 
 @bp.operation(
-    "/introductions/<int:introduction_id>", "GET", summary="Read a temporary introduction",
+    "/introductions/<int:introduction_id>",
+    "GET",
+    summary="Read a temporary introduction",
     response=s.IntroductionRead,
 )
 def get_introduction(introduction_id: int) -> Any:
@@ -74,19 +86,26 @@ def get_introduction(introduction_id: int) -> Any:
 
 
 @bp.operation(
-    "/introductions/<int:introduction_id>", "PATCH",
+    "/introductions/<int:introduction_id>",
+    "PATCH",
     summary="Change a temporary introduction (a new review date needs a reason)",
-    body=s.IntroductionUpdate, response=s.IntroductionRead, errors=[409],
+    body=s.IntroductionUpdate,
+    response=s.IntroductionRead,
+    errors=[409],
 )
 def update_introduction(introduction_id: int, body: s.IntroductionUpdate) -> Any:
-    intro = service.update(session=get_session(), introduction_id=introduction_id, data=body,
-                           actor=current_actor())
+    intro = service.update(
+        session=get_session(), introduction_id=introduction_id, data=body, actor=current_actor()
+    )
     return _read(intro)
 
 
 @bp.operation(
-    "/introductions/<int:introduction_id>/outcome-measures", "POST",
-    summary="Add an outcome measure", body=s.OutcomeMeasureIn, response=s.IntroductionRead,
+    "/introductions/<int:introduction_id>/outcome-measures",
+    "POST",
+    summary="Add an outcome measure",
+    body=s.OutcomeMeasureIn,
+    response=s.IntroductionRead,
     status=201,
 )
 def add_outcome_measure(introduction_id: int, body: s.OutcomeMeasureIn) -> Any:
@@ -95,18 +114,25 @@ def add_outcome_measure(introduction_id: int, body: s.OutcomeMeasureIn) -> Any:
 
 
 @bp.operation(
-    "/introductions/<int:introduction_id>/outcome-measures/<int:measure_id>", "PATCH",
-    summary="Change an outcome measure", body=s.OutcomeMeasureUpdate, response=s.IntroductionRead,
+    "/introductions/<int:introduction_id>/outcome-measures/<int:measure_id>",
+    "PATCH",
+    summary="Change an outcome measure",
+    body=s.OutcomeMeasureUpdate,
+    response=s.IntroductionRead,
 )
 def update_outcome_measure(introduction_id: int, measure_id: int, body: Any) -> Any:
-    service.update_outcome_measure(session=get_session(), introduction_id=introduction_id,
-                                   measure_id=measure_id, data=body)
+    service.update_outcome_measure(
+        session=get_session(), introduction_id=introduction_id, measure_id=measure_id, data=body
+    )
     return _reread(introduction_id)
 
 
 @bp.operation(
-    "/introductions/<int:introduction_id>/milestones", "POST",
-    summary="Add a data-collection milestone", body=s.MilestoneIn, response=s.IntroductionRead,
+    "/introductions/<int:introduction_id>/milestones",
+    "POST",
+    summary="Add a data-collection milestone",
+    body=s.MilestoneIn,
+    response=s.IntroductionRead,
     status=201,
 )
 def add_milestone(introduction_id: int, body: s.MilestoneIn) -> Any:
@@ -115,25 +141,31 @@ def add_milestone(introduction_id: int, body: s.MilestoneIn) -> Any:
 
 
 @bp.operation(
-    "/introductions/<int:introduction_id>/milestones/<int:milestone_id>", "PATCH",
-    summary="Change a data-collection milestone", body=s.MilestoneUpdate,
+    "/introductions/<int:introduction_id>/milestones/<int:milestone_id>",
+    "PATCH",
+    summary="Change a data-collection milestone",
+    body=s.MilestoneUpdate,
     response=s.IntroductionRead,
 )
 def update_milestone(introduction_id: int, milestone_id: int, body: Any) -> Any:
-    service.update_milestone(session=get_session(), introduction_id=introduction_id,
-                             milestone_id=milestone_id, data=body)
+    service.update_milestone(
+        session=get_session(), introduction_id=introduction_id, milestone_id=milestone_id, data=body
+    )
     return _reread(introduction_id)
 
 
 @bp.operation(
-    "/introductions/<int:introduction_id>/assumptions/<endpoint>", "PUT",
-    summary="Set the assumed curve of an endpoint (OS, PFS or TTD)", body=CurveBody,
+    "/introductions/<int:introduction_id>/assumptions/<endpoint>",
+    "PUT",
+    summary="Set the assumed curve of an endpoint (OS, PFS or TTD)",
+    body=CurveBody,
     response=s.IntroductionRead,
 )
 def put_assumption(introduction_id: int, endpoint: str, body: CurveBody) -> Any:
     if endpoint not in {e.value for e in Endpoint}:
-        raise InvalidInput("Unknown endpoint.",
-                           [field_error("endpoint", "use OS, PFS or TTD in the path")])
+        raise InvalidInput(
+            "Unknown endpoint.", [field_error("endpoint", "use OS, PFS or TTD in the path")]
+        )
     if body.root.endpoint != endpoint:
         raise InvalidInput(
             "The curve's endpoint does not match the path.",
@@ -144,9 +176,12 @@ def put_assumption(introduction_id: int, endpoint: str, body: CurveBody) -> Any:
 
 
 @bp.operation(
-    "/introductions/<int:introduction_id>/analysis-plans", "POST",
+    "/introductions/<int:introduction_id>/analysis-plans",
+    "POST",
     summary="Register a new version of the pre-specified analysis plan (frozen once registered)",
-    body=s.AnalysisPlanIn, response=s.AnalysisPlanRead, status=201,
+    body=s.AnalysisPlanIn,
+    response=s.AnalysisPlanRead,
+    status=201,
 )
 def register_analysis_plan(introduction_id: int, body: s.AnalysisPlanIn) -> Any:
     version = service.register_analysis_plan(

@@ -126,7 +126,12 @@ class PointsCurve(_CurveBase):
 
 
 CurveAssumption = Annotated[
-    ExponentialCurve | WeibullCurve | LogNormalCurve | LogLogisticCurve | GompertzCurve | PointsCurve,
+    ExponentialCurve
+    | WeibullCurve
+    | LogNormalCurve
+    | LogLogisticCurve
+    | GompertzCurve
+    | PointsCurve,
     Field(discriminator="distribution"),
 ]
 CURVE_ADAPTER: TypeAdapter[Any] = TypeAdapter(CurveAssumption)
@@ -226,7 +231,9 @@ class MilestoneUpdate(_In):
 
 
 class AnalysisPlanIn(_In):
-    text: str = Field(min_length=1, description="The pre-specified analysis plan, frozen once sent.")
+    text: str = Field(
+        min_length=1, description="The pre-specified analysis plan, frozen once sent."
+    )
     landmarks_months: list[PositiveFloat] = Field(
         default_factory=lambda: [12.0, 24.0, 36.0],
         description="Landmark times (months) for survival comparisons.",
@@ -284,8 +291,15 @@ class IntroductionUpdate(_In):
     version: int | None = Field(default=None, description="The version you read.")
 
     _not_null = not_null(
-        "uncertainty", "key_parameters", "documentation_duty", "review_date",
-        "reassessment_criteria", "phaseout_criteria", "exit_plan", "responsible_emails", "status",
+        "uncertainty",
+        "key_parameters",
+        "documentation_duty",
+        "review_date",
+        "reassessment_criteria",
+        "phaseout_criteria",
+        "exit_plan",
+        "responsible_emails",
+        "status",
     )
 
     @model_validator(mode="after")

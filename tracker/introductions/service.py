@@ -38,9 +38,11 @@ def _source_id(session: Session, code: str, field: str) -> int:
 def _collect_source_ids(session: Session, data: s.IntroductionCreate) -> dict[str, int]:
     """Resolve every data-source code in the request, reporting all unknown ones at once."""
     ids: dict[str, int] = {}
-    problems = []
-    named = [(f"outcome_measures.{i}.data_source", m.data_source)
-             for i, m in enumerate(data.outcome_measures)]
+    problems: list[dict[str, str]] = []
+    named = [
+        (f"outcome_measures.{i}.data_source", m.data_source)
+        for i, m in enumerate(data.outcome_measures)
+    ]
     named += [(f"milestones.{i}.data_source", m.data_source) for i, m in enumerate(data.milestones)]
     for field, code in named:
         try:
@@ -68,8 +70,12 @@ def create(*, session: Session, data: s.IntroductionCreate, actor: str) -> Tempo
     if data.review_date <= decision.decision_date:
         raise InvalidInput(
             "The review date must come after the decision.",
-            [field_error("review_date", f"{data.review_date} is not after the decision date "
-                         f"{decision.decision_date}")],
+            [
+                field_error(
+                    "review_date",
+                    f"{data.review_date} is not after the decision date {decision.decision_date}",
+                )
+            ],
         )
     existing = session.exec(
         select(TemporaryIntroduction).where(TemporaryIntroduction.decision_id == decision.id)
@@ -82,7 +88,7 @@ def create(*, session: Session, data: s.IntroductionCreate, actor: str) -> Tempo
     source_ids = _collect_source_ids(session, data)
 
     intro = TemporaryIntroduction(
-        decision_id=decision.id,
+        decision_id=decision.id,  # type: ignore[arg-type]
         method_id=decision.method_id,
         uncertainty=data.uncertainty,
         key_parameters=data.key_parameters,
@@ -98,16 +104,32 @@ def create(*, session: Session, data: s.IntroductionCreate, actor: str) -> Tempo
     session.flush()
     assert intro.id is not None
     for m in data.outcome_measures:
-        session.add(OutcomeMeasure(introduction_id=intro.id, data_source_id=source_ids[m.data_source],
-                                   **m.model_dump(exclude={"data_source"})))
+        session.add(
+            OutcomeMeasure(
+                introduction_id=intro.id,
+                data_source_id=source_ids[m.data_source],
+                **m.model_dump(exclude={"data_source"}),
+            )
+        )
     for ms in data.milestones:
-        session.add(Milestone(introduction_id=intro.id, data_source_id=source_ids[ms.data_source],
-                              **ms.model_dump(exclude={"data_source"})))
+        session.add(
+            Milestone(
+                introduction_id=intro.id,
+                data_source_id=source_ids[ms.data_source],
+                **ms.model_dump(exclude={"data_source"}),
+            )
+        )
     for curve in data.assumptions.curves:
         session.add(_assumption_row(intro.id, curve))
-    session.add(ReviewDateChange(introduction_id=intro.id, old_date=None,
-                                 new_date=data.review_date, reason=INITIAL_REVIEW_REASON,
-                                 changed_by=actor))
+    session.add(
+        ReviewDateChange(
+            introduction_id=intro.id,
+            old_date=None,
+            new_date=data.review_date,
+            reason=INITIAL_REVIEW_REASON,
+            changed_by=actor,
+        )
+    )
     if data.analysis_plan is not None:
         _add_plan_version(session, intro.id, data.analysis_plan, actor)
     session.flush()
@@ -257,9 +279,15 @@ def update(
     fields = data.model_dump(exclude_unset=True)
     if "review_date" in fields and data.review_date != intro.review_date:
         assert data.review_date is not None and data.review_date_reason is not None
-        session.add(ReviewDateChange(introduction_id=intro.id, old_date=intro.review_date,
-                                     new_date=data.review_date, reason=data.review_date_reason,
-                                     changed_by=actor))
+        session.add(
+            ReviewDateChange(
+                introduction_id=introduction_id,
+                old_date=intro.review_date,
+                new_date=data.review_date,
+                reason=data.review_date_reason,
+                changed_by=actor,
+            )
+        )
     changed = apply_changes(
         intro, data, exclude=["version", "review_date_reason", "exit_plan", "cost_per_qaly"]
     )
@@ -362,20 +390,38 @@ def list_(*, session: Session, query: Any) -> tuple[list[Any], int]:
         stmt = stmt.where(TemporaryIntroduction.review_date <= query.review_before)
     if query.q:
         like = f"%{query.q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Method.active_substance).like(like),
-                              func.lower(Method.trade_name).like(like),
-                              func.lower(Method.nye_metoder_id).like(like)))
-    return paginate(session, stmt, model=TemporaryIntroduction, sort=query.sort,
-                    limit=query.limit, offset=query.offset)
+        stmt = stmt.where(
+            or_(
+                func.lower(Method.active_substance).like(like),
+                func.lower(Method.trade_name).like(like),
+                func.lower(Method.nye_metoder_id).like(like),
+            )
+        )
+    return paginate(
+        session,
+        stmt,
+        model=TemporaryIntroduction,
+        sort=query.sort,
+        limit=query.limit,
+        offset=query.offset,
+    )
 
 
-def summary(*, intro: TemporaryIntroduction, method: Method, decision: Decision) -> s.IntroductionSummary:
+def summary(
+    *, intro: TemporaryIntroduction, method: Method, decision: Decision
+) -> s.IntroductionSummary:
     """Return the list-row shape of an introduction."""
     return s.IntroductionSummary(
-        id=intro.id, decision_id=intro.decision_id, method_id=intro.method_id,  # type: ignore[arg-type]
-        nye_metoder_id=method.nye_metoder_id, active_substance=method.active_substance,
-        trade_name=method.trade_name, therapeutic_area=method.therapeutic_area,
-        status=intro.status, decision_date=decision.decision_date, review_date=intro.review_date,
+        id=intro.id,
+        decision_id=intro.decision_id,
+        method_id=intro.method_id,  # type: ignore[arg-type]
+        nye_metoder_id=method.nye_metoder_id,
+        active_substance=method.active_substance,
+        trade_name=method.trade_name,
+        therapeutic_area=method.therapeutic_area,
+        status=intro.status,
+        decision_date=decision.decision_date,
+        review_date=intro.review_date,
         version=intro.version,
     )
 
@@ -388,12 +434,16 @@ def read(*, session: Session, intro: TemporaryIntroduction) -> s.IntroductionRea
     codes = {d.id: d.code for d in session.exec(select(DataSource)).all()}
 
     def children(model: Any, order: Any) -> list[Any]:
-        return list(session.exec(
-            select(model).where(model.introduction_id == intro.id).order_by(order, model.id)
-        ).all())
+        return list(
+            session.exec(
+                select(model).where(model.introduction_id == intro.id).order_by(order, model.id)
+            ).all()
+        )
 
     measures = [
-        s.OutcomeMeasureRead.model_validate({**m.model_dump(), "data_source": codes[m.data_source_id]})
+        s.OutcomeMeasureRead.model_validate(
+            {**m.model_dump(), "data_source": codes[m.data_source_id]}
+        )
         for m in children(OutcomeMeasure, OutcomeMeasure.id)
     ]
     milestones = [
@@ -401,37 +451,46 @@ def read(*, session: Session, intro: TemporaryIntroduction) -> s.IntroductionRea
         for m in children(Milestone, Milestone.expected_date)
     ]
     curves = [_curve_json(a) for a in children(ModelAssumption, ModelAssumption.endpoint)]
-    plans = [s.AnalysisPlanRead.model_validate(p.model_dump())
-             for p in children(AnalysisPlanVersion, AnalysisPlanVersion.version_no)]
-    history = [s.ReviewDateChangeRead.model_validate(h.model_dump())
-               for h in children(ReviewDateChange, ReviewDateChange.changed_at)]
+    plans = [
+        s.AnalysisPlanRead.model_validate(p.model_dump())
+        for p in children(AnalysisPlanVersion, AnalysisPlanVersion.version_no)
+    ]
+    history = [
+        s.ReviewDateChangeRead.model_validate(h.model_dump())
+        for h in children(ReviewDateChange, ReviewDateChange.changed_at)
+    ]
     cost = None
     if intro.cost_per_qaly is not None:
-        cost = s.CostPerQaly(value=intro.cost_per_qaly, low=intro.cost_per_qaly_low,
-                             high=intro.cost_per_qaly_high)
+        cost = s.CostPerQaly(
+            value=intro.cost_per_qaly, low=intro.cost_per_qaly_low, high=intro.cost_per_qaly_high
+        )
     base = summary(intro=intro, method=method, decision=decision).model_dump()
-    return s.IntroductionRead.model_validate({
-        **base,
-        "uncertainty": intro.uncertainty,
-        "key_parameters": intro.key_parameters,
-        "documentation_duty": intro.documentation_duty,
-        "reassessment_criteria": intro.reassessment_criteria,
-        "phaseout_criteria": intro.phaseout_criteria,
-        "exit_plan": s.ExitPlan(new_patients=intro.exit_new_patients,
-                                patients_on_treatment=intro.exit_patients_on_treatment,
-                                subgroups=intro.exit_subgroups),
-        "responsible_emails": intro.responsible_emails,
-        "outcome_measures": measures,
-        "milestones": milestones,
-        "assumptions": {
-            "curves": curves,
-            "expected_patients_per_year": intro.expected_patients_per_year,
-            "expected_treatment_duration_months": intro.expected_treatment_duration_months,
-            "cost_per_qaly": cost,
-        },
-        "analysis_plan": plans[-1] if plans else None,
-        "analysis_plan_history": plans,
-        "review_date_history": history,
-        "created_at": intro.created_at,
-        "updated_at": intro.updated_at,
-    })
+    return s.IntroductionRead.model_validate(
+        {
+            **base,
+            "uncertainty": intro.uncertainty,
+            "key_parameters": intro.key_parameters,
+            "documentation_duty": intro.documentation_duty,
+            "reassessment_criteria": intro.reassessment_criteria,
+            "phaseout_criteria": intro.phaseout_criteria,
+            "exit_plan": s.ExitPlan(
+                new_patients=intro.exit_new_patients,
+                patients_on_treatment=intro.exit_patients_on_treatment,
+                subgroups=intro.exit_subgroups,
+            ),
+            "responsible_emails": intro.responsible_emails,
+            "outcome_measures": measures,
+            "milestones": milestones,
+            "assumptions": {
+                "curves": curves,
+                "expected_patients_per_year": intro.expected_patients_per_year,
+                "expected_treatment_duration_months": intro.expected_treatment_duration_months,
+                "cost_per_qaly": cost,
+            },
+            "analysis_plan": plans[-1] if plans else None,
+            "analysis_plan_history": plans,
+            "review_date_history": history,
+            "created_at": intro.created_at,
+            "updated_at": intro.updated_at,
+        }
+    )

@@ -52,8 +52,13 @@ def list_methods(query: Any) -> Any:
 
 
 @bp.operation(
-    "/methods", "POST", summary="Add a method", body=MethodCreate, response=MethodDetail,
-    status=201, errors=[409],
+    "/methods",
+    "POST",
+    summary="Add a method",
+    body=MethodCreate,
+    response=MethodDetail,
+    status=201,
+    errors=[409],
 )
 def create_method(body: MethodCreate) -> Any:
     return _detail(service.create(session=get_session(), data=body))
@@ -65,8 +70,12 @@ def get_method(method_id: int) -> Any:
 
 
 @bp.operation(
-    "/methods/<int:method_id>", "PATCH", summary="Change a method", body=MethodUpdate,
-    response=MethodDetail, errors=[409],
+    "/methods/<int:method_id>",
+    "PATCH",
+    summary="Change a method",
+    body=MethodUpdate,
+    response=MethodDetail,
+    errors=[409],
 )
 def update_method(method_id: int, body: MethodUpdate) -> Any:
     return _detail(service.update(session=get_session(), method_id=method_id, data=body))
