@@ -1,0 +1,218 @@
+"""Comparing registry data with an assumed survival curve.
+
+:func:`one_sample_logrank` computes observed and expected deaths under the assumed curve
+from a count table; :func:`verdict` turns the result into one of four plain-language
+classifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.stats import chi2
+
+from tracker.analytics._common import check_alpha
+from tracker.analytics.counts import prepare
+
+__all__ = ["VERDICTS", "one_sample_logrank", "poisson_rate_ci", "verdict"]
+
+#: The possible verdicts.
+VERDICTS: tuple[str, ...] = ("consistent", "worse", "better", "too_little_data")
+
+
+def poisson_rate_ci(observed: int, expected: float, alpha: float = 0.05) -> tuple[float, float]:
+    """Exact (Garwood) confidence interval for ``observed / expected``.
+
+    The limits for the Poisson mean are ``chi2.ppf(alpha/2, 2 O) / 2`` (0 when ``O == 0``) and
+    ``chi2.ppf(1 - alpha/2, 2 (O + 1)) / 2``; both are divided by ``expected``.
+
+    Examples
+    --------
+    >>> lower, upper = poisson_rate_ci(0, 1.0)
+    >>> lower, round(upper, 3)
+    (0.0, 3.689)
+    """
+    alpha = check_alpha(alpha)
+    if expected <= 0 or not np.isfinite(expected):
+        raise ValueError(f"expected must be a positive finite number, got {expected}.")
+    if observed < 0:
+        raise ValueError(f"observed must be >= 0, got {observed}.")
+    lower = 0.0 if observed == 0 else float(chi2.ppf(alpha / 2, 2 * observed)) / 2
+    upper = float(chi2.ppf(1 - alpha / 2, 2 * (observed + 1))) / 2
+    return lower / expected, upper / expected
+
+
+def one_sample_logrank(
+    table: pd.DataFrame,
+    cumhaz: Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+    alpha: float = 0.05,
+) -> dict[str, Any]:
+    """One-sample log-rank comparison of observed deaths with an assumed curve.
+
+    ``O`` is the number of events. The expected number is
+    ``E = sum_patients [L(exit_i) - L(entry_i)]`` where ``L`` is the assumed cumulative hazard.
+    Grouping patients by their exit and entry times gives the identity
+    ``E = sum_t (events_t + censored_t) L(t) - sum_t entered_t L(t)``, which is why a count
+    table suffices (patients without a recorded entry enter at time 0).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Count table.
+    cumhaz : callable
+        Maps an array of times (in the table's time unit) to the assumed cumulative hazard,
+        e.g. ``lambda t: parametric.cumulative_hazard(spec, t, time_unit="days")``.
+    alpha : float, default 0.05
+        Level of the exact Poisson interval for ``O / E``.
+
+    Returns
+    -------
+    dict
+        ``observed, expected, ratio, ratio_ci (lower, upper), chi2, p_value`` with
+        ``chi2 = (O - E)**2 / E`` referred to a chi-square distribution with 1 df.
+
+    Examples
+    --------
+    >>> from tracker.analytics.counts import count_table
+    >>> table = count_table([1.0, 2.0, 3.0, 4.0], [1, 1, 0, 1])
+    >>> one_sample_logrank(table, lambda t: 0.25 * t)["expected"]
+    2.5
+    """
+    alpha = check_alpha(alpha)
+    p = prepare(table)
+    lam = np.asarray(cumhaz(p.time.copy()), dtype=np.float64)
+    if lam.shape != p.time.shape:
+        raise ValueError(
+            f"cumhaz returned shape {lam.shape} for {p.time.size} times; it must map an array "
+            "of times to an array of cumulative hazards of the same shape."
+        )
+    used = (p.removed > 0) | (p.entered > 0)
+    if np.isnan(lam[used]).any() or (lam[used] < 0).any():
+        raise ValueError("cumhaz returned NaN or negative values; it must be >= 0.")
+    if np.isposinf(lam[used]).any():
+        t = p.time[used][np.isposinf(lam[used])][0]
+        raise ValueError(
+            f"the assumed cumulative hazard is infinite (assumed survival 0) at time {t:g}, where "
+            "patients are still under follow-up; the one-sample log-rank test is undefined. "
+            "Check the assumed curve's time unit or extend its points."
+        )
+    if (np.diff(lam[used]) < -1e-12 * np.maximum(1.0, lam[used][1:])).any():
+        raise ValueError("cumhaz must be non-decreasing in time; check the assumed curve.")
+    observed = int(round(float(p.events.sum())))
+    expected = float(np.dot(p.removed[used], lam[used]) - np.dot(p.entered[used], lam[used]))
+    if not expected > 0:
+        raise ValueError(
+            f"expected number of events is {expected:g}; there is no follow-up time under the "
+            "assumed hazard (all patients exit at time 0?)."
+        )
+    statistic = (observed - expected) ** 2 / expected
+    return {
+        "observed": observed,
+        "expected": expected,
+        "ratio": observed / expected,
+        "ratio_ci": poisson_rate_ci(observed, expected, alpha),
+        "chi2": float(statistic),
+        "p_value": float(chi2.sf(statistic, 1)),
+    }
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def _landmark_sentence(landmarks: Sequence[Mapping[str, Any]], unit: str) -> str:
+    parts = []
+    for lm in landmarks:
+        text = f"at {_fmt(float(lm['time']))} {unit} observed survival {float(lm['observed']):.2f}"
+        if lm.get("ci_lower") is not None and lm.get("ci_upper") is not None:
+            text += f" ({float(lm['ci_lower']):.2f}-{float(lm['ci_upper']):.2f})"
+        if lm.get("assumed") is not None:
+            text += f" vs assumed {float(lm['assumed']):.2f}"
+        parts.append(text)
+    return (" Landmarks: " + "; ".join(parts) + ".") if parts else ""
+
+
+def verdict(
+    *,
+    events: int,
+    max_follow_up: float,
+    first_landmark: float,
+    ratio_ci: tuple[float, float],
+    landmarks: Sequence[Mapping[str, Any]] = (),
+    min_events: int = 20,
+    null_ratio: float = 1.0,
+    confidence: float = 0.95,
+    time_unit: str = "months",
+) -> dict[str, str]:
+    """Classify registry data against the assumed curve.
+
+    Rule, applied in order: ``"too_little_data"`` if ``events < min_events`` or
+    ``max_follow_up < first_landmark``; ``"worse"`` (more deaths than assumed) if the lower
+    limit of the O/E interval is above ``null_ratio``; ``"better"`` if the upper limit is below
+    it; otherwise ``"consistent"``.
+
+    Parameters
+    ----------
+    events, max_follow_up, first_landmark, ratio_ci
+        Number of events, longest follow-up, first landmark time (same unit) and the O/E ratio
+        interval from :func:`one_sample_logrank`.
+    landmarks : sequence of mappings, optional
+        Landmark comparisons with keys ``time, observed`` and optionally ``ci_lower, ci_upper,
+        assumed``; they are quoted in the sentence but do not change the verdict.
+    min_events, null_ratio : keyword thresholds (defaults 20 and 1.0).
+    confidence, time_unit : used for wording only.
+
+    Returns
+    -------
+    dict
+        ``{"verdict": ..., "rule": "<English sentence with the numbers>"}``.
+
+    Examples
+    --------
+    >>> verdict(events=40, max_follow_up=24.0, first_landmark=12.0, ratio_ci=(1.1, 1.9))["verdict"]
+    'worse'
+    """
+    lower, upper = (float(x) for x in ratio_ci)
+    if not (0 <= lower <= upper) or np.isnan(upper):
+        raise ValueError(
+            f"ratio_ci must be (lower, upper) with 0 <= lower <= upper, got {ratio_ci}."
+        )
+    if events < 0 or max_follow_up < 0 or first_landmark < 0:
+        raise ValueError("events, max_follow_up and first_landmark must be >= 0.")
+    ci_text = f"{confidence:.0%} CI of observed/expected deaths {lower:.2f}-{upper:.2f}"
+    extra = _landmark_sentence(landmarks, time_unit)
+    if events < min_events or max_follow_up < first_landmark:
+        reasons = []
+        if events < min_events:
+            reasons.append(f"only {events} events (fewer than {min_events})")
+        if max_follow_up < first_landmark:
+            reasons.append(
+                f"longest follow-up {_fmt(max_follow_up)} {time_unit} is shorter than the first "
+                f"landmark at {_fmt(first_landmark)} {time_unit}"
+            )
+        return {
+            "verdict": "too_little_data",
+            "rule": "Too little data: " + " and ".join(reasons) + "." + extra,
+        }
+    basis = f" ({events} events, follow-up up to {_fmt(max_follow_up)} {time_unit})."
+    if lower > null_ratio:
+        return {
+            "verdict": "worse",
+            "rule": f"Worse than assumed: the {ci_text} lies entirely above {null_ratio:g}, "
+            f"i.e. more deaths than the assumed curve predicts{basis}{extra}",
+        }
+    if upper < null_ratio:
+        return {
+            "verdict": "better",
+            "rule": f"Better than assumed: the {ci_text} lies entirely below {null_ratio:g}, "
+            f"i.e. fewer deaths than the assumed curve predicts{basis}{extra}",
+        }
+    return {
+        "verdict": "consistent",
+        "rule": f"Consistent with the assumption: the {ci_text} includes {null_ratio:g}"
+        f"{basis}{extra}",
+    }
