@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,7 @@ def _decision(
     return session.exec(
         select(Decision).where(
             Decision.method_id == method_id,
-            Decision.decision_date == decision_date,
+            Decision.decision_date == date.fromisoformat(decision_date),
             Decision.outcome == outcome,
         )
     ).first()
@@ -146,12 +147,17 @@ def seed_demo(session: Session) -> SeedReport:
                     TemporaryIntroduction.decision_id == (decision.id if decision else -1)
                 )
             ).first()
-            intro_id = intro.id if intro else None
+            if intro is None:
+                raise InvalidInput(
+                    f"agreements[{i}]: no temporary introduction decided on {intro_decision_date} "
+                    "for this method; fix introduction_decision_date."
+                )
+            intro_id = intro.id
         agreement = session.exec(
             select(PriceAgreement).where(
                 PriceAgreement.method_id == method_id,
                 PriceAgreement.type == item["type"],
-                PriceAgreement.start_date == item["start_date"],
+                PriceAgreement.start_date == date.fromisoformat(item["start_date"]),
             )
         ).first()
         if agreement is None:
