@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from tracker.flags.cli import flags as flags_cli
+from tracker.jobs import scheduler_cli
 from tracker.settings import Settings
 
 
@@ -97,6 +99,10 @@ def serve(host: str, port: int) -> None:
             click.echo(f"Refusing to start: {problem}", err=True)
         sys.exit(2)
     app = create_app(settings)
+    if settings.scheduler_enabled:
+        from tracker.jobs import start_background_scheduler
+
+        start_background_scheduler(app)
     click.echo(f"Serving on http://{host}:{port}/ (API at /api/v1, dashboards at /dashboards/)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -124,6 +130,10 @@ def check_settings() -> None:
     for problem in problems:
         click.echo(f"PROBLEM: {problem}", err=True)
     sys.exit(1 if problems else 0)
+
+
+main.add_command(flags_cli)
+main.add_command(scheduler_cli)
 
 
 if __name__ == "__main__":  # pragma: no cover

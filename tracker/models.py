@@ -1,8 +1,10 @@
 """Import every table model so that SQLModel.metadata is complete (Alembic, tests)."""
 
 from tracker.agreements.models import PriceAgreement
+from tracker.audit.models import AuditEvent
 from tracker.datasources.models import DataSource
 from tracker.decisions.models import Decision
+from tracker.flags.models import Flag, Notification, NotificationPreference
 from tracker.introductions.models import (
     AnalysisPlanVersion,
     Milestone,
@@ -12,8 +14,19 @@ from tracker.introductions.models import (
     TemporaryIntroduction,
 )
 from tracker.methods.models import Method
+from tracker.reassessments.models import (
+    PhaseOutPlan,
+    PhaseOutStep,
+    ReassessmentCase,
+    ReassessmentStep,
+)
+from tracker.users.models import ApiToken, LoginAttempt, User
 
 __all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "LoginAttempt",
+    "User",
     "AnalysisPlanVersion",
     "DataSource",
     "Decision",
@@ -24,4 +37,12 @@ __all__ = [
     "PriceAgreement",
     "ReviewDateChange",
     "TemporaryIntroduction",
+    # flags and reassessments
+    "Flag",
+    "Notification",
+    "NotificationPreference",
+    "PhaseOutPlan",
+    "PhaseOutStep",
+    "ReassessmentCase",
+    "ReassessmentStep",
 ]

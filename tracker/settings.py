@@ -32,6 +32,21 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     # Review dates closer than this raise a `review_upcoming` flag.
     review_lead_days: int = Field(default=180, ge=0)
+    # Flags: an agreement ending within this many days raises `agreement_expiring`.
+    agreement_expiry_days: int = Field(default=90, ge=0)
+    # Flags: a temporary introduction without an analysis plan this long after its decision.
+    analysis_plan_grace_days: int = Field(default=30, ge=0)
+    # Flags: lead time for data-delivery milestones (used by the data_delivery_due rule).
+    delivery_lead_days: int = Field(default=30, ge=0)
+    # Flags: lead time for phase-out steps and renegotiation deadlines.
+    followup_lead_days: int = Field(default=30, ge=0)
+    # Scheduler: the daily sweep and the daily digest, in this time zone.
+    scheduler_timezone: str = "Europe/Oslo"
+    sweep_hour: int = Field(default=6, ge=0, le=23)
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    # Prefix of the links in e-mails, e.g. https://tracker.example.org (empty: paths only).
+    public_base_url: str = ""
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     # Outgoing e-mail for notifications.
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -39,6 +54,8 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    # Trust X-Forwarded-Proto/-For/-Host from one reverse proxy (TLS terminated in front).
+    behind_proxy: bool = False
     # Default UI language for the dashboards.
     default_language: Literal["nb", "en"] = "nb"
 

@@ -15,6 +15,7 @@ from tracker.decisions.enums import DecisionOutcome
 from tracker.decisions.models import Decision
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
 from tracker.introductions import schemas as s
+from tracker.introductions.enums import IntroductionStatus
 from tracker.introductions.models import (
     AnalysisPlanVersion,
     Milestone,
@@ -203,6 +204,20 @@ def _add_plan_version(
 def get(*, session: Session, introduction_id: int) -> TemporaryIntroduction:
     """Return one temporary introduction."""
     return get_or_404(session, TemporaryIntroduction, introduction_id, label="Introduction")
+
+
+def set_status(
+    *, session: Session, introduction_id: int, status: IntroductionStatus
+) -> TemporaryIntroduction:
+    """Move an introduction to a status (the reassessment workflow drives it)."""
+    intro = get(session=session, introduction_id=introduction_id)
+    if intro.status != status:
+        intro.status = status
+        intro.updated_at = utcnow()
+        intro.version += 1
+        session.add(intro)
+        session.flush()
+    return intro
 
 
 def register_analysis_plan(

@@ -1,0 +1,1 @@
+"""The deadline list ("fristliste"): as JSON, CSV, Excel and an iCalendar feed."""

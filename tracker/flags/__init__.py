@@ -1,0 +1,1 @@
+"""Flags ("varsler"): deadlines and signals raised by an idempotent sweep, and who is told."""

@@ -1,0 +1,126 @@
+"""HTTP endpoints of flags, the on-demand sweep, notifications and notification preferences."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from pydantic import Field
+
+from tracker import get_settings
+from tracker.actor import current_actor
+from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
+from tracker.db import get_engine, get_session
+from tracker.errors import InvalidInput, field_error
+from tracker.flags import jobs, notify, service
+from tracker.flags import schemas as s
+from tracker.flags.enums import FlagKind, SubjectType
+from tracker.introductions.schemas import EMAIL_PATTERN
+from tracker.timeutil import today
+
+bp = ApiBlueprint("flags", __name__, tag="flags and notifications")
+
+FlagQuery = list_query_model(
+    "FlagQuery",
+    sortable=["opened_at", "due_date", "kind", "id"],
+    default_sort="-id",
+    filters={
+        "kind": (FlagKind | None, None),
+        "introduction_id": (int | None, Field(default=None, ge=1)),
+        "subject_type": (SubjectType | None, None),
+        "subject_id": (int | None, Field(default=None, ge=1)),
+        "open": (bool, Field(default=True, description="true: open flags; false: closed ones.")),
+        "include_snoozed": (bool, Field(default=False, description="Show snoozed open flags.")),
+        "as_of": (date | None, Field(default=None, description="Today, for snoozes (default: "
+                                                                "the server's date).")),
+    },
+)
+FlagPage = page_model(s.FlagRead)
+
+NotificationQuery = list_query_model(
+    "NotificationQuery",
+    sortable=["created_at", "id"],
+    default_sort="-id",
+    filters={
+        "recipient": (str, Field(pattern=EMAIL_PATTERN, description="Whose notifications.")),
+        "unread": (bool, Field(default=False, description="Only those not yet read.")),
+    },
+)
+NotificationPage = page_model(s.NotificationRead)
+
+
+@bp.operation("/flags", "GET", summary="List flags (open and not snoozed by default)",
+              query=FlagQuery, response=FlagPage)
+def list_flags(query: Any) -> Any:
+    rows, total = service.list_(session=get_session(), query=query, as_of=query.as_of or today())
+    return page_of(FlagPage, rows, total, query, convert=s.flag_read)
+
+
+@bp.operation("/flags/<int:flag_id>", "GET", summary="Read a flag", response=s.FlagRead)
+def get_flag(flag_id: int) -> Any:
+    return s.flag_read(service.get(session=get_session(), flag_id=flag_id))
+
+
+@bp.operation("/flags/<int:flag_id>/acknowledge", "POST",
+              summary="Acknowledge a flag (seen; it stays open until its cause is gone)",
+              body=s.AcknowledgeIn, response=s.FlagRead, errors=[409])
+def acknowledge_flag(flag_id: int, body: s.AcknowledgeIn) -> Any:
+    flag = service.acknowledge(session=get_session(), flag_id=flag_id, reason=body.reason,
+                               actor=current_actor())
+    return s.flag_read(flag)
+
+
+@bp.operation("/flags/<int:flag_id>/snooze", "POST",
+              summary="Snooze a flag: hidden and not notified until a date",
+              body=s.SnoozeIn, response=s.FlagRead, errors=[409])
+def snooze_flag(flag_id: int, body: s.SnoozeIn) -> Any:
+    flag = service.snooze(session=get_session(), flag_id=flag_id, until=body.until,
+                          reason=body.reason, actor=current_actor(), as_of=body.as_of or today())
+    return s.flag_read(flag)
+
+
+@bp.operation("/flags/sweep", "POST",
+              summary="Run the flag sweep now (the daily job, on demand); it is idempotent",
+              body=s.SweepIn, response=s.SweepResult)
+def sweep_flags(body: s.SweepIn) -> Any:
+    outcome = jobs.run_sweep(get_engine(), get_settings(), body.as_of or today())
+    return s.SweepResult.model_validate(outcome.to_dict())
+
+
+@bp.operation("/notifications", "GET", summary="List a recipient's notifications (in-app list)",
+              query=NotificationQuery, response=NotificationPage)
+def list_notifications(query: Any) -> Any:
+    rows, total = notify.list_(session=get_session(), query=query)
+    return page_of(NotificationPage, rows, total, query,
+                   convert=lambda row: s.notification_read(row[0], row[1]))
+
+
+@bp.operation("/notifications/<int:notification_id>/read", "POST",
+              summary="Mark a notification as read", response=s.NotificationRead)
+def read_notification(notification_id: int) -> Any:
+    session = get_session()
+    note = notify.mark_read(session=session, notification_id=notification_id)
+    return s.notification_read(note, service.get(session=session, flag_id=note.flag_id))
+
+
+def _email(value: str) -> str:
+    if not re.match(EMAIL_PATTERN, value):
+        raise InvalidInput("Not an e-mail address.",
+                           [field_error("email", f"'{value}' is not an e-mail address")])
+    return value
+
+
+@bp.operation("/notification-preferences/<email>", "GET",
+              summary="Read how a recipient is notified", response=s.PreferenceRead, errors=[422])
+def get_preference(email: str) -> Any:
+    pref = notify.get_preference(session=get_session(), recipient=_email(email))
+    return s.preference_read(pref)
+
+
+@bp.operation("/notification-preferences/<email>", "PUT",
+              summary="Choose immediate e-mails or a daily digest", body=s.PreferenceIn,
+              response=s.PreferenceRead)
+def put_preference(email: str, body: s.PreferenceIn) -> Any:
+    pref = notify.set_preference(session=get_session(), recipient=_email(email), mode=body.mode)
+    return s.preference_read(pref)

@@ -1,0 +1,61 @@
+"""Enumerations of flags and notifications."""
+
+from enum import StrEnum
+
+
+class FlagKind(StrEnum):
+    """Why a flag is raised. Each kind is raised by one rule in `tracker.flags.rules`."""
+
+    review_upcoming = "review_upcoming"  # revurdering nærmer seg
+    review_overdue = "review_overdue"  # revurdering på overtid
+    data_delivery_due = "data_delivery_due"  # rule arrives with the registry feeds
+    data_delivery_overdue = "data_delivery_overdue"  # rule arrives with the registry feeds
+    outcome_divergence = "outcome_divergence"  # rule arrives with the outcomes analysis
+    agreement_expiring = "agreement_expiring"  # prisavtale utløper
+    volume_threshold = "volume_threshold"  # rule arrives with patient counts from the feeds
+    analysis_plan_missing = "analysis_plan_missing"  # analyseplan mangler
+    phaseout_deadline = "phaseout_deadline"  # frist i utfasingsplan
+    renegotiation_due = "renegotiation_due"  # frist for reforhandling
+
+
+KIND_LABELS: dict[str, str] = {
+    FlagKind.review_upcoming: "Revurdering nærmer seg",
+    FlagKind.review_overdue: "Revurdering på overtid",
+    FlagKind.data_delivery_due: "Datalevering nærmer seg",
+    FlagKind.data_delivery_overdue: "Datalevering på overtid",
+    FlagKind.outcome_divergence: "Resultatene er dårligere enn antatt",
+    FlagKind.agreement_expiring: "Prisavtale utløper",
+    FlagKind.volume_threshold: "Pasientvolumet passerer et trinn i pris–volum-avtalen",
+    FlagKind.analysis_plan_missing: "Analyseplan mangler",
+    FlagKind.phaseout_deadline: "Frist i utfasingsplan",
+    FlagKind.renegotiation_due: "Frist for reforhandling",
+}
+
+
+class SubjectType(StrEnum):
+    """What a flag is about; with `subject_id` it names one row."""
+
+    introduction = "introduction"
+    milestone = "milestone"
+    agreement = "agreement"
+    reassessment = "reassessment"
+    phaseout_step = "phaseout_step"
+
+
+class CloseReason(StrEnum):
+    """Why a flag was closed."""
+
+    resolved = "resolved"  # a sweep found the cause gone
+    decided = "decided"  # a reassessment decision settled it
+
+
+class NotificationChannel(StrEnum):
+    email = "email"  # sent at once
+    digest = "digest"  # collected into the recipient's daily digest
+
+
+class NotificationMode(StrEnum):
+    """How a recipient wants to hear about new flags."""
+
+    immediate = "immediate"
+    daily_digest = "daily_digest"

@@ -1,0 +1,134 @@
+"""API shapes of flags, notifications and notification preferences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tracker.flags.enums import (
+    KIND_LABELS,
+    FlagKind,
+    NotificationChannel,
+    NotificationMode,
+    SubjectType,
+)
+from tracker.flags.models import Flag, Notification, NotificationPreference
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AcknowledgeIn(_In):
+    reason: str = Field(min_length=1, description="Why it is seen and what is being done.")
+
+
+class SnoozeIn(_In):
+    until: date = Field(description="Hidden from the default list until (not including) this day.")
+    reason: str = Field(min_length=1)
+    as_of: date | None = Field(default=None, description="Today (defaults to the server's date).")
+
+
+class SweepIn(_In):
+    as_of: date | None = Field(default=None, description="Sweep as of this date (default today).")
+
+
+class SweepResult(BaseModel):
+    as_of: date
+    opened: list[int]
+    closed: list[int]
+    refreshed: list[int]
+    open_total: int
+    notifications_queued: int
+    emails_sent: int
+    emails_failed: int
+
+
+class FlagRead(BaseModel):
+    id: int
+    kind: FlagKind
+    kind_label: str = Field(description="The kind in Norwegian.")
+    subject_type: SubjectType
+    subject_id: int
+    introduction_id: int | None
+    link: str = Field(description="API path of the flag's subject.")
+    introduction_link: str | None
+    message: str = Field(description="Why the flag is raised, in Norwegian.")
+    facts: dict[str, Any] = Field(description="The dates and numbers behind the flag.")
+    due_date: date | None
+    is_open: bool
+    opened_on: date
+    opened_at: datetime
+    closed_on: date | None
+    closed_at: datetime | None
+    close_reason: str | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    acknowledged_reason: str | None
+    snoozed_until: date | None
+    snoozed_by: str | None
+    snoozed_reason: str | None
+    notified_at: datetime | None
+
+
+def flag_read(flag: Flag) -> FlagRead:
+    """Return the API shape of a flag."""
+    intro_link = (f"/api/v1/introductions/{flag.introduction_id}"
+                  if flag.introduction_id is not None else None)
+    return FlagRead.model_validate({
+        **flag.model_dump(),
+        "kind_label": KIND_LABELS.get(flag.kind, flag.kind),
+        "introduction_link": intro_link,
+        "is_open": flag.closed_at is None,
+    })
+
+
+class FlagBrief(BaseModel):
+    id: int
+    kind: FlagKind
+    kind_label: str
+    message: str
+    link: str
+    due_date: date | None
+    is_open: bool
+
+
+class NotificationRead(BaseModel):
+    id: int
+    recipient: str
+    channel: NotificationChannel
+    created_on: date
+    created_at: datetime
+    sent_at: datetime | None
+    read_at: datetime | None
+    attempts: int
+    flag: FlagBrief
+
+
+def notification_read(note: Notification, flag: Flag) -> NotificationRead:
+    """Return the API shape of a notification with a summary of its flag."""
+    return NotificationRead.model_validate({
+        **note.model_dump(exclude={"flag_id", "last_error"}),
+        "flag": {"id": flag.id, "kind": flag.kind,
+                 "kind_label": KIND_LABELS.get(flag.kind, flag.kind), "message": flag.message,
+                 "link": flag.link, "due_date": flag.due_date,
+                 "is_open": flag.closed_at is None},
+    })
+
+
+class PreferenceIn(_In):
+    mode: NotificationMode
+
+
+class PreferenceRead(BaseModel):
+    recipient: str
+    mode: NotificationMode
+    last_digest_on: date | None
+
+
+def preference_read(pref: NotificationPreference) -> PreferenceRead:
+    return PreferenceRead(recipient=pref.recipient, mode=NotificationMode(pref.mode),
+                          last_digest_on=pref.last_digest_on)
+

@@ -1,0 +1,1 @@
+"""Reassessment cases ("revurdering") of temporary introductions and the plans they decide."""
