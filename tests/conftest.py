@@ -124,7 +124,31 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+def admin_token(app) -> str:  # type: ignore[no-untyped-def]
+    """An API token of an administrator on the test's database."""
+    from tracker.auth import SYSTEM, acting_as
+    from tracker.users import service as users_service
+
+    with acting_as(SYSTEM), Session(app.extensions["tracker_engine"]) as db:
+        user = users_service.create_user(
+            session=db, name="test-admin", role="admin", email="admin@example.org"
+        )
+        token = users_service.issue_token(session=db, user=user)
+        db.commit()
+    return token
+
+
+@pytest.fixture
+def client(app, admin_token):  # type: ignore[no-untyped-def]
+    """A test client acting as an administrator (most tests are about behaviour, not access)."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_token}"
+    return client
+
+
+@pytest.fixture
+def anonymous(app):  # type: ignore[no-untyped-def]
+    """A test client of the public: no token, no session."""
     return app.test_client()
 
 

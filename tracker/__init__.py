@@ -10,6 +10,7 @@ from tracker.settings import Settings
 def blueprints() -> list:  # type: ignore[type-arg]
     """Return the API blueprints of every domain."""
     from tracker.agreements.api import bp as agreements
+    from tracker.audit.api import bp as audit
     from tracker.datasources.api import bp as datasources
     from tracker.deadlines.api import bp as deadlines
     from tracker.decisions.api import bp as decisions
@@ -20,13 +21,14 @@ def blueprints() -> list:  # type: ignore[type-arg]
     from tracker.reassessments.api import bp as reassessments
 
     return [meta, methods, decisions, introductions, datasources, agreements,
-            flags, reassessments, deadlines]
+            flags, reassessments, deadlines, audit]
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Create the Flask app: a list of init_app calls and blueprints."""
     from dashboards import init_app as init_dashboards
-    from tracker import db, errors
+    from tracker import auth, db, errors, security
+    from tracker.audit import service as audit_service
 
     settings = settings or Settings()
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
@@ -40,6 +42,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     errors.init_app(app)
     db.init_app(app, settings)
+    auth.init_app(app)
+    security.init_app(app)
+    audit_service.install()
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     init_dashboards(app)

@@ -37,6 +37,8 @@ class Endpoint:
     content_type: str = "application/json"
     multipart: dict[str, Any] | None = None
     response_media: str | None = None
+    resource: str | None = None
+    action: str = "read"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -112,9 +114,14 @@ def _serialize(result: Any) -> Any:
 class ApiBlueprint(Blueprint):
     """A Blueprint whose routes are declared with `operation`."""
 
-    def __init__(self, name: str, import_name: str, *, tag: str) -> None:
+    def __init__(
+        self, name: str, import_name: str, *, tag: str, resource: str | None = None
+    ) -> None:
         super().__init__(name, import_name, url_prefix=API_PREFIX)
         self.tag = tag
+        # The access-matrix resource its operations need (tracker.access.MATRIX). Without one,
+        # only administrators may call them: deny unless allowed.
+        self.resource = resource
 
     def operation(
         self,
@@ -129,8 +136,14 @@ class ApiBlueprint(Blueprint):
         errors: Sequence[int] = (),
         multipart: dict[str, Any] | None = None,
         response_media: str | None = None,
+        permission: tuple[str, str] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Declare and register one operation; the view receives `body=` and `query=`."""
+        """Declare and register one operation; the view receives `body=` and `query=`.
+
+        The caller must be allowed `permission` (resource, action); by default the blueprint's
+        resource, read for GET and write for other methods.
+        """
+        resource, action = permission or (self.resource, "read" if method == "GET" else "write")
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             endpoint = Endpoint(
@@ -148,13 +161,17 @@ class ApiBlueprint(Blueprint):
                 ),
                 multipart=multipart,
                 response_media=response_media,
+                resource=resource,
+                action=action,
             )
             REGISTRY.append(endpoint)
 
             @functools.wraps(view)
             def wrapper(**path_args: Any) -> Any:
+                from tracker.access import require
                 from tracker.db import get_session
 
+                require(resource or "undeclared", action)  # type: ignore[arg-type]
                 kwargs: dict[str, Any] = dict(path_args)
                 if query is not None:
                     kwargs["query"] = parse_model(query, _query_dict(query), where="query string")
@@ -332,8 +349,15 @@ def build_openapi(*, title: str, version: str) -> dict[str, Any]:
                 "description": _STATUS_TEXT.get(ep.status, "OK"),
                 "content": content,
             }
+        from tracker.access import roles_allowed
+
+        roles = roles_allowed(ep.resource or "undeclared", ep.action)  # type: ignore[arg-type]
+        op["x-roles"] = roles or ["admin"]
+        op["description"] = "Allowed for: " + ", ".join(op["x-roles"]) + "."
+        if "public" not in roles:
+            op["security"] = [{"bearerAuth": []}, {"sessionCookie": []}]
         error_ref = key_map[(ErrorResponse, "serialization")]
-        codes = set(ep.errors)
+        codes = set(ep.errors) | ({401, 403} if "public" not in roles else set())
         if ep.path_params:
             codes.add(404)
         for code in sorted(codes):
@@ -357,7 +381,22 @@ def build_openapi(*, title: str, version: str) -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "API token from `tracker users add`.",
+                },
+                "sessionCookie": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "tracker_session",
+                    "description": "Login session; writes need X-CSRF-Token.",
+                },
+            },
+        },
     }
 
 

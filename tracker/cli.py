@@ -9,6 +9,7 @@ import click
 from tracker.flags.cli import flags as flags_cli
 from tracker.jobs import scheduler_cli
 from tracker.settings import Settings
+from tracker.users.cli import users as users_cli
 
 
 def _settings() -> Settings:
@@ -133,6 +134,7 @@ def check_settings() -> None:
 
 
 main.add_command(flags_cli)
+main.add_command(users_cli)
 main.add_command(scheduler_cli)
 
 

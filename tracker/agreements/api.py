@@ -7,13 +7,19 @@ from typing import Any
 
 from pydantic import Field
 
+from tracker.access import may_see_confidential_prices
 from tracker.agreements import schemas as s
 from tracker.agreements import service
 from tracker.agreements.enums import AgreementStatus, AgreementType
-from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
+from tracker.apispec import ApiBlueprint, list_query_model, page_model
 from tracker.db import get_session
 
-bp = ApiBlueprint("agreements", __name__, tag="price agreements")
+
+def _read(agreement: Any) -> dict[str, Any]:
+    return service.to_read(agreement, confidential=may_see_confidential_prices())
+
+
+bp = ApiBlueprint("agreements", __name__, tag="price agreements", resource="agreements")
 
 AgreementQuery = list_query_model(
     "AgreementQuery",
@@ -39,7 +45,12 @@ AgreementPage = page_model(s.AgreementRead)
 )
 def list_agreements(query: Any) -> Any:
     items, total = service.list_(session=get_session(), query=query)
-    return page_of(AgreementPage, items, total, query)
+    return {
+        "items": [_read(a) for a in items],
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+    }
 
 
 @bp.operation(
@@ -51,9 +62,7 @@ def list_agreements(query: Any) -> Any:
     status=201,
 )
 def create_agreement(body: s.AgreementCreate) -> Any:
-    return s.AgreementRead.model_validate(
-        service.create(session=get_session(), data=body), from_attributes=True
-    )
+    return _read(service.create(session=get_session(), data=body))
 
 
 @bp.operation(
@@ -63,9 +72,7 @@ def create_agreement(body: s.AgreementCreate) -> Any:
     response=s.AgreementRead,
 )
 def get_agreement(agreement_id: int) -> Any:
-    return s.AgreementRead.model_validate(
-        service.get(session=get_session(), agreement_id=agreement_id), from_attributes=True
-    )
+    return _read(service.get(session=get_session(), agreement_id=agreement_id))
 
 
 @bp.operation(
@@ -77,7 +84,4 @@ def get_agreement(agreement_id: int) -> Any:
     errors=[409],
 )
 def update_agreement(agreement_id: int, body: s.AgreementUpdate) -> Any:
-    return s.AgreementRead.model_validate(
-        service.update(session=get_session(), agreement_id=agreement_id, data=body),
-        from_attributes=True,
-    )
+    return _read(service.update(session=get_session(), agreement_id=agreement_id, data=body))

@@ -260,21 +260,25 @@ class AgreementUpdate(_In):
 
 
 class AgreementRead(BaseModel):
+    """An agreement as a reader sees it: fields marked confidential are absent for readers who
+    may not see them (listed in `withheld_fields`), never present with a blank value."""
+
     id: int
     method_id: int
     introduction_id: int | None
-    type: str
-    oecd_category: OecdCategory
-    oecd_level: OecdLevel
-    status: AgreementStatus
-    start_date: date
-    end_date: date | None
-    structure_description: str
-    list_price_nok: float | None
-    unit_price_nok: float | None
-    discount_percent: float | None
-    terms: dict[str, Any]
+    type: str | None = None
+    oecd_category: OecdCategory | None = None
+    oecd_level: OecdLevel | None = None
+    status: AgreementStatus | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    structure_description: str | None = None
+    list_price_nok: float | None = None
+    unit_price_nok: float | None = None
+    discount_percent: float | None = None
+    terms: dict[str, Any] | None = None
     visibility: dict[str, Visibility]
+    withheld_fields: list[str] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
     version: int

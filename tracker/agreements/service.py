@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from tracker.access import visible_agreement, withheld
 from tracker.agreements import schemas as s
 from tracker.agreements.enums import AgreementType, oecd_category_for
 from tracker.agreements.models import PriceAgreement
@@ -135,3 +136,12 @@ def update(*, session: Session, agreement_id: int, data: s.AgreementUpdate) -> P
     session.add(agreement)
     session.flush()
     return agreement
+
+
+def to_read(agreement: PriceAgreement, *, confidential: bool) -> dict[str, Any]:
+    """Return the agreement as JSON for a reader, leaving out what the reader may not see."""
+    full = s.AgreementRead.model_validate(agreement, from_attributes=True).model_dump(mode="json")
+    marks = dict(agreement.visibility)
+    data = visible_agreement(full, marks, confidential=confidential)
+    data["withheld_fields"] = list(withheld(marks, confidential=confidential))
+    return data

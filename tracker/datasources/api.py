@@ -10,7 +10,7 @@ from tracker.datasources.enums import DataSourceKind
 from tracker.datasources.models import DataSourceCreate, DataSourceRead, DataSourceUpdate
 from tracker.db import get_session
 
-bp = ApiBlueprint("datasources", __name__, tag="data sources")
+bp = ApiBlueprint("datasources", __name__, tag="data sources", resource="data_sources")
 
 DataSourceQuery = list_query_model(
     "DataSourceQuery",

@@ -15,7 +15,7 @@ from tracker.deadlines import export, ical
 from tracker.deadlines.service import Deadline, DeadlineKind, DeadlineStatus, deadlines
 from tracker.timeutil import today
 
-bp = ApiBlueprint("deadlines", __name__, tag="deadlines")
+bp = ApiBlueprint("deadlines", __name__, tag="deadlines", resource="deadlines")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -13,7 +13,7 @@ from tracker.decisions import service
 from tracker.decisions.enums import DecisionOutcome
 from tracker.decisions.models import DecisionCreate, DecisionRead, DecisionUpdate
 
-bp = ApiBlueprint("decisions", __name__, tag="decisions")
+bp = ApiBlueprint("decisions", __name__, tag="decisions", resource="decisions")
 
 DecisionQuery = list_query_model(
     "DecisionQuery",

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from tracker import get_settings
+from tracker.access import require_own_address
 from tracker.actor import current_actor
 from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
 from tracker.db import get_engine, get_session
@@ -19,7 +20,7 @@ from tracker.flags.enums import FlagKind, SubjectType
 from tracker.introductions.schemas import EMAIL_PATTERN
 from tracker.timeutil import today
 
-bp = ApiBlueprint("flags", __name__, tag="flags and notifications")
+bp = ApiBlueprint("flags", __name__, tag="flags and notifications", resource="flags")
 
 FlagQuery = list_query_model(
     "FlagQuery",
@@ -89,17 +90,21 @@ def sweep_flags(body: s.SweepIn) -> Any:
 
 
 @bp.operation("/notifications", "GET", summary="List a recipient's notifications (in-app list)",
-              query=NotificationQuery, response=NotificationPage)
+              query=NotificationQuery, response=NotificationPage,
+              permission=("notifications", "read"))
 def list_notifications(query: Any) -> Any:
+    require_own_address(query.recipient)
     rows, total = notify.list_(session=get_session(), query=query)
     return page_of(NotificationPage, rows, total, query,
                    convert=lambda row: s.notification_read(row[0], row[1]))
 
 
 @bp.operation("/notifications/<int:notification_id>/read", "POST",
-              summary="Mark a notification as read", response=s.NotificationRead)
+              summary="Mark a notification as read", response=s.NotificationRead,
+              permission=("notifications", "write"))
 def read_notification(notification_id: int) -> Any:
     session = get_session()
+    require_own_address(notify.get(session=session, notification_id=notification_id).recipient)
     note = notify.mark_read(session=session, notification_id=notification_id)
     return s.notification_read(note, service.get(session=session, flag_id=note.flag_id))
 
@@ -112,15 +117,18 @@ def _email(value: str) -> str:
 
 
 @bp.operation("/notification-preferences/<email>", "GET",
-              summary="Read how a recipient is notified", response=s.PreferenceRead, errors=[422])
+              summary="Read how a recipient is notified", response=s.PreferenceRead, errors=[422],
+              permission=("notifications", "read"))
 def get_preference(email: str) -> Any:
+    require_own_address(email)
     pref = notify.get_preference(session=get_session(), recipient=_email(email))
     return s.preference_read(pref)
 
 
 @bp.operation("/notification-preferences/<email>", "PUT",
               summary="Choose immediate e-mails or a daily digest", body=s.PreferenceIn,
-              response=s.PreferenceRead)
+              response=s.PreferenceRead, permission=("notifications", "write"))
 def put_preference(email: str, body: s.PreferenceIn) -> Any:
+    require_own_address(email)
     pref = notify.set_preference(session=get_session(), recipient=_email(email), mode=body.mode)
     return s.preference_read(pref)

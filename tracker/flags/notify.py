@@ -194,6 +194,11 @@ def list_(*, session: Session, query: Any) -> tuple[list[Any], int]:
                     offset=query.offset)
 
 
+def get(*, session: Session, notification_id: int) -> Notification:
+    """Return one notification."""
+    return get_or_404(session, Notification, notification_id, label="Notification")
+
+
 def mark_read(*, session: Session, notification_id: int) -> Notification:
     """Mark a notification as read in the in-app list (once; later calls keep the first time)."""
     note = get_or_404(session, Notification, notification_id, label="Notification")

@@ -15,7 +15,9 @@ from tracker.introductions import schemas as s
 from tracker.introductions import service
 from tracker.introductions.enums import Endpoint, IntroductionStatus
 
-bp = ApiBlueprint("introductions", __name__, tag="temporary introductions")
+bp = ApiBlueprint(
+    "introductions", __name__, tag="temporary introductions", resource="introductions"
+)
 
 IntroductionQuery = list_query_model(
     "IntroductionQuery",

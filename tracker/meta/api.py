@@ -12,7 +12,7 @@ from sqlalchemy import text
 from tracker.apispec import ApiBlueprint, build_openapi
 from tracker.db import get_session
 
-bp = ApiBlueprint("meta", __name__, tag="meta")
+bp = ApiBlueprint("meta", __name__, tag="meta", resource="meta")
 
 
 def app_version() -> str:

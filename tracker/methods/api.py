@@ -14,7 +14,7 @@ from tracker.methods import service
 from tracker.methods.enums import MAStatus, MethodType
 from tracker.methods.models import MethodCreate, MethodRead, MethodUpdate
 
-bp = ApiBlueprint("methods", __name__, tag="methods")
+bp = ApiBlueprint("methods", __name__, tag="methods", resource="methods")
 
 
 class MethodDetail(MethodRead):

@@ -13,7 +13,7 @@ from tracker.reassessments import schemas as s
 from tracker.reassessments import service
 from tracker.timeutil import today
 
-bp = ApiBlueprint("reassessments", __name__, tag="reassessments")
+bp = ApiBlueprint("reassessments", __name__, tag="reassessments", resource="reassessments")
 
 
 class CaseList(BaseModel):

@@ -1,0 +1,134 @@
+"""Services of user accounts, passwords and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from tracker.errors import Conflict, InvalidInput, NotFound, field_error
+from tracker.timeutil import utcnow
+from tracker.users.enums import Role
+from tracker.users.models import ApiToken, LoginAttempt, User
+
+TOKEN_PREFIX = "nmt_"
+_hasher = PasswordHasher()
+# Verify against this when the user does not exist, so timing does not reveal which names exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a token (its SHA-256; tokens are long and random)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_user(
+    *, session: Session, name: str, role: str, email: str | None = None, password: str | None = None
+) -> User:
+    """Create a user with a role and, optionally, a password for the login page."""
+    name = name.strip()
+    problems = []
+    if not name:
+        problems.append(field_error("name", "give the user a name"))
+    if role not in {r.value for r in Role}:
+        problems.append(field_error("role", f"use one of {', '.join(r.value for r in Role)}"))
+    if password is not None and len(password) < 12:
+        problems.append(field_error("password", "use at least 12 characters"))
+    if problems:
+        raise InvalidInput("The user cannot be created.", problems)
+    if get_by_name(session=session, name=name) is not None:
+        raise Conflict(f"A user named {name!r} already exists.")
+    user = User(
+        name=name,
+        role=role,
+        email=email,
+        password_hash=_hasher.hash(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_by_name(*, session: Session, name: str) -> User | None:
+    """Return the user with this name, if any."""
+    return session.exec(select(User).where(User.name == name)).first()
+
+
+def issue_token(*, session: Session, user: User) -> str:
+    """Create an API token for the user and return it; only its hash is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    assert user.id is not None
+    session.add(ApiToken(user_id=user.id, token_sha256=hash_token(token), prefix=token[:12]))
+    session.flush()
+    return token
+
+
+def revoke(*, session: Session, name: str) -> int:
+    """Revoke every token of a user and disable the account; return the number of tokens."""
+    user = get_by_name(session=session, name=name)
+    if user is None:
+        raise NotFound(f"No user named {name!r}.")
+    now = utcnow()
+    tokens = session.exec(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+        session.add(token)
+    user.active = False
+    session.add(user)
+    session.flush()
+    return len(tokens)
+
+
+def user_for_token(*, session: Session, token: str, now: datetime) -> User | None:
+    """Return the active user a token belongs to, or None if it is unknown or revoked."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_sha256 == hash_token(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used_at = now
+    session.add(row)
+    return user
+
+
+def authenticate(*, session: Session, name: str, password: str) -> User | None:
+    """Return the user if the name and password match an active account."""
+    user = get_by_name(session=session, name=name)
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active or not user.password_hash:
+        return None
+    return user
+
+
+def record_failed_login(*, session: Session, key: str, now: datetime) -> None:
+    """Remember a failed login for rate limiting."""
+    session.add(LoginAttempt(key=key, at=now))
+    session.flush()
+
+
+def recent_failures(*, session: Session, key: str, now: datetime, window: timedelta) -> int:
+    """Count failed logins for this key within the window (and forget older ones)."""
+    session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - window))  # type: ignore[call-overload]
+    count = session.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.key == key, LoginAttempt.at >= now - window)
+    ).one()
+    return int(count)
+
+
+def clear_failures(*, session: Session, key: str) -> None:
+    """Forget failed logins after a successful one."""
+    session.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == key))  # type: ignore[call-overload]
