@@ -52,6 +52,8 @@ class Principal:
 
 PUBLIC = Principal(name="anonymous", role=None)
 SYSTEM = Principal(name="system", role=Role.admin, interface="cli")
+JOB = Principal(name="scheduler", role=Role.admin, interface="job")
+SEED = Principal(name="seed", role=Role.admin, interface="seed")
 _outside_request: ContextVar[Principal] = ContextVar("tracker_principal", default=SYSTEM)
 
 

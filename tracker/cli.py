@@ -58,9 +58,11 @@ def _run_seed(name: str) -> None:
     from tracker.errors import TrackerError
     from tracker.seeding import SEEDERS
 
+    from tracker.auth import SEED, acting_as
+
     engine = make_engine(_settings())
     try:
-        with session_scope(engine) as session:
+        with acting_as(SEED), session_scope(engine) as session:
             report = SEEDERS[name](session)
     except TrackerError as exc:
         click.echo(f"Seeding failed, nothing was stored: {exc.message}", err=True)

@@ -98,9 +98,12 @@ def run_digest(engine: Engine, settings: Settings, as_of: date) -> int:
 
 
 def _once(settings: Settings, run: Callable[[Engine, Settings, date], T], as_of: date | None) -> T:
+    from tracker.auth import JOB, acting_as
+
     engine = make_engine(settings)
     try:
-        return run(engine, settings, as_of or today())
+        with acting_as(JOB):
+            return run(engine, settings, as_of or today())
     finally:
         engine.dispose()
 
