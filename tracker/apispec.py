@@ -12,11 +12,12 @@ from typing import Any, Literal
 from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.json_schema import models_json_schema
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
-from tracker.errors import Conflict, InvalidInput, field_error
+from tracker.errors import Conflict, InvalidInput, NotFound, field_error
 
 API_PREFIX = "/api/v1"
+MAX_ID = 2_147_483_647  # record ids are 32-bit integers in PostgreSQL
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -172,6 +173,9 @@ class ApiBlueprint(Blueprint):
                 from tracker.db import get_session
 
                 require(resource or "undeclared", action)  # type: ignore[arg-type]
+                for name, value in path_args.items():
+                    if isinstance(value, int) and not 0 < value <= MAX_ID:
+                        raise NotFound(f"No record with {name} {value}.")
                 kwargs: dict[str, Any] = dict(path_args)
                 if query is not None:
                     kwargs["query"] = parse_model(query, _query_dict(query), where="query string")
@@ -194,6 +198,13 @@ class ApiBlueprint(Blueprint):
                     raise Conflict(
                         "The change conflicts with a stored record (a duplicate or a reference "
                         "that is in use)."
+                    ) from exc
+                except (DataError, OverflowError) as exc:
+                    session.rollback()
+                    raise InvalidInput(
+                        "A value is outside what can be stored (a number too large, or text too "
+                        "long); check the sizes of the numbers and texts you sent.",
+                        [field_error("body", "value out of range")],
                     ) from exc
                 except Exception:
                     session.rollback()
@@ -254,6 +265,9 @@ def page_model(item: type[BaseModel]) -> type[BaseModel]:
 class ErrorDetail(BaseModel):
     field: str
     message: str
+    # Problems in an uploaded file also name the row (header = row 1) and the column.
+    row: int | None = None
+    column: str | None = None
 
 
 class ErrorResponse(BaseModel):
@@ -262,6 +276,8 @@ class ErrorResponse(BaseModel):
     error: str
     message: str
     details: list[ErrorDetail] | dict[str, Any] | None = None
+    # When only the first problems are listed in details (uploaded files): how many in all.
+    total_problems: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,7 +321,10 @@ def build_openapi(*, title: str, version: str) -> dict[str, Any]:
             "responses": {},
         }
         for name, conv in ep.path_params:
-            schema = {"type": "integer", "minimum": 1} if conv == "int" else {"type": "string"}
+            schema = (
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+                if conv == "int" else {"type": "string"}
+            )
             op["parameters"].append(
                 {"name": name, "in": "path", "required": True, "schema": schema}
             )
