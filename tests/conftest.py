@@ -147,6 +147,25 @@ def client(app, admin_token):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def as_user(app):  # type: ignore[no-untyped-def]
+    """Return headers that act as a named user, e.g. `as_user("kari", "secretariat")`."""
+    from tracker.auth import SYSTEM, acting_as
+    from tracker.users import service as users_service
+
+    def make(name: str, role: str = "secretariat") -> dict[str, str]:
+        with acting_as(SYSTEM), Session(app.extensions["tracker_engine"]) as db:
+            user = users_service.get_by_name(session=db, name=name)
+            if user is None:
+                user = users_service.create_user(session=db, name=name, role=role,
+                                                 email=f"{name}@example.org")
+            token = users_service.issue_token(session=db, user=user)
+            db.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
 def anonymous(app):  # type: ignore[no-untyped-def]
     """A test client of the public: no token, no session."""
     return app.test_client()

@@ -1,18 +1,11 @@
-"""Who is acting: the name recorded with changes (review-date history, analysis plans)."""
+"""Who is acting: the name recorded with changes (review-date history, analysis plans, steps)."""
 
 from __future__ import annotations
 
-from flask import has_request_context, request
-
 
 def current_actor(default: str = "system") -> str:
-    """Return the acting user's name for the current request, or `default` outside one.
+    """Return the name of the logged-in user (or the job/CLI principal outside a request)."""
+    from tracker.auth import current_principal
 
-    Until accounts exist, clients name themselves in the `X-Tracker-User` header.
-    """
-    if has_request_context():
-        name = (request.headers.get("X-Tracker-User") or "").strip()
-        if name:
-            return name[:200]
-        return "anonymous"
-    return default
+    principal = current_principal()
+    return principal.name if principal.authenticated else default

@@ -131,14 +131,14 @@ def test_an_introduction_with_a_plan_raises_no_plan_flag(client):
     assert sweep(client, "2024-06-01")["opened"] == []
 
 
-def test_acknowledged_flags_stay_open_and_snoozed_flags_hide_until_their_date(client):
+def test_acknowledged_flags_stay_open_and_snoozed_flags_hide_until_their_date(client, as_user):
     create_temporary_introduction(client, review_date="2027-03-01")
     sweep(client, "2027-01-15")
     [flag] = flags(client)
     url = f"/api/v1/flags/{flag['id']}"
 
     ack = client.post(f"{url}/acknowledge", json={"reason": "Sekretariatet har bestilt data"},
-                      headers={"X-Tracker-User": "kari"})
+                      headers=as_user("kari"))
     assert ack.status_code == 200
     assert ack.json["acknowledged_by"] == "kari" and ack.json["is_open"]
     assert ack.json["acknowledged_reason"] == "Sekretariatet har bestilt data"

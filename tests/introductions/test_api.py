@@ -35,9 +35,11 @@ def _normalise(value):
     return value
 
 
-def test_introduction_with_all_parts_is_created_in_one_request_and_read_back(client, decision_id):
+def test_introduction_with_all_parts_is_created_in_one_request_and_read_back(
+    client, decision_id, as_user
+):
     payload = introduction_payload(decision_id)
-    created = client.post("/api/v1/introductions", json=payload, headers={"X-Tracker-User": "kari"})
+    created = client.post("/api/v1/introductions", json=payload, headers=as_user("kari"))
     assert created.status_code == 201, created.json
     read = client.get(f"/api/v1/introductions/{created.json['id']}").json
     assert read == created.json
@@ -230,7 +232,7 @@ def test_second_introduction_for_the_same_decision_conflicts(client, decision_id
     assert again.json["error"] == "conflict"
 
 
-def test_moving_the_review_date_keeps_its_history_with_reason_and_who(client):
+def test_moving_the_review_date_keeps_its_history_with_reason_and_who(client, as_user):
     intro = create_temporary_introduction(client)
     url = f"/api/v1/introductions/{intro['id']}"
     no_reason = client.patch(url, json={"review_date": "2027-09-01"})
@@ -243,7 +245,7 @@ def test_moving_the_review_date_keeps_its_history_with_reason_and_who(client):
             "review_date": "2027-09-01",
             "review_date_reason": "INSPIRE-data forsinket ett halvår",
         },
-        headers={"X-Tracker-User": "ola"},
+        headers=as_user("ola"),
     )
     assert moved.status_code == 200
     history = moved.json["review_date_history"]

@@ -11,7 +11,14 @@ from tests.factories import create_temporary_introduction
 from tests.flags.helpers import flags, sweep
 
 WALK = ["data_requested", "data_received", "assessment_ordered", "assessment_delivered"]
-WHO = {"X-Tracker-User": "kari"}
+WHO: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _act_as_kari(as_user: Any) -> None:
+    """Steps in these tests are taken by the secretariat user "kari"."""
+    WHO.clear()
+    WHO.update(as_user("kari", "secretariat"))
 
 
 def _open(client: Any, intro: dict[str, Any], at: str = "2026-09-01") -> dict[str, Any]:
