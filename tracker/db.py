@@ -34,6 +34,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # With WAL, NORMAL never corrupts the database; it may lose the last commit on power loss.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

@@ -1,7 +1,7 @@
 """flags, notifications, reassessment cases and phase-out plans
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23
 
 Two partial unique indexes carry the concurrency guarantees: at most one open flag per
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0003'
-down_revision: str | None = '0001'
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

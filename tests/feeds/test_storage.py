@@ -1,0 +1,45 @@
+"""Rows are stored exactly as validated, on both databases, and go with their delivery."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import select
+
+from tests.feeds.helpers import CRAFTED, csv_bytes, stored, upload
+from tracker.feeds import service
+from tracker.feeds.models import FeedDelivery, FeedRecord
+
+TRICKY = ['Sykehus "Sør"', "Oslo; Akershus", "linje\nto", "kvote's", "ÆØÅ æøå – ≥ 50 %", "\\N",
+          "NULL", ","]
+
+
+def test_text_with_quotes_separators_newlines_and_unicode_round_trips(client, intro, session):
+    records = [dict(CRAFTED[1], patient_id=f"PSN-{i:03d}", subgroup=TRICKY[i % len(TRICKY)],
+                    health_trust=TRICKY[(i + 3) % len(TRICKY)])
+               for i in range(23)]  # not a multiple of the rows grouped per statement
+    records[5]["region"] = ""
+    records[6]["birth_year"] = ""
+    response = upload(client, intro["id"], csv_bytes(records))
+    assert response.status_code == 201, response.json
+    rows = session.exec(select(FeedRecord).where(FeedRecord.delivery_id == response.json["id"])
+                        .order_by(FeedRecord.row_no)).all()
+    assert [r.subgroup for r in rows] == [TRICKY[i % len(TRICKY)].strip() for i in range(23)]
+    assert [r.health_trust for r in rows] == [TRICKY[(i + 3) % len(TRICKY)].strip()
+                                              for i in range(23)]
+    assert rows[5].region is None and rows[6].birth_year is None
+    assert rows[0].region == "Helse Vest" and rows[0].birth_year == 1962
+    assert rows[0].treatment_start == date(2024, 5, 1) and rows[0].death_date is None
+    assert rows[0].treatment_stop == date(2024, 11, 1)
+    assert (rows[0].os_days, rows[0].os_event, rows[0].ttd_days, rows[0].ttd_event) == (
+        609, 0, 184, 1)
+    assert [r.row_no for r in rows] == list(range(2, 25))
+
+
+def test_a_deleted_delivery_takes_its_rows_along(client, app, intro, session):
+    delivery = upload(client, intro["id"], csv_bytes(CRAFTED)).json
+    assert stored(app) == (1, 5)
+    session.delete(session.get(FeedDelivery, delivery["id"]))
+    session.commit()
+    assert stored(app) == (0, 0)
+    assert service.deliveries(session=session, introduction_id=intro["id"]) == []

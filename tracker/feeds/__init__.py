@@ -1,0 +1,1 @@
+"""Registry feeds: validated patient-level extracts for temporary introductions."""
