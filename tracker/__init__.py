@@ -14,14 +14,16 @@ def blueprints() -> list:  # type: ignore[type-arg]
     from tracker.datasources.api import bp as datasources
     from tracker.deadlines.api import bp as deadlines
     from tracker.decisions.api import bp as decisions
+    from tracker.feeds.api import bp as feeds
     from tracker.flags.api import bp as flags
     from tracker.introductions.api import bp as introductions
     from tracker.meta.api import bp as meta
     from tracker.methods.api import bp as methods
+    from tracker.outcomes.api import bp as outcomes
     from tracker.reassessments.api import bp as reassessments
 
     return [meta, methods, decisions, introductions, datasources, agreements,
-            flags, reassessments, deadlines, audit]
+            flags, reassessments, deadlines, audit, feeds, outcomes]
 
 
 def create_app(settings: Settings | None = None) -> Flask:
