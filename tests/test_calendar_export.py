@@ -99,7 +99,7 @@ def test_the_deadline_list_gives_status_and_open_flags(client, deadlines):
     assert body["as_of"] == "2027-01-15"
     rows = [(d["kind"], d["date"], d["status"], d["open_flags"]) for d in body["items"]]
     assert rows == [
-        ("milestone", "2025-06-30", "overdue", []),
+        ("milestone", "2025-06-30", "overdue", ["data_delivery_overdue"]),
         ("agreement_end", "2026-12-31", "done", []),
         ("review", "2027-03-01", "upcoming", ["review_upcoming"]),
         ("milestone", "2027-06-30", "upcoming", []),

@@ -58,7 +58,7 @@ def due_introductions(client: Any) -> list[dict[str, Any]]:
     """Five introductions whose reviews are due (one overdue), each with an expiring agreement."""
     intros = []
     for review in ("2027-02-01", "2027-03-01", "2027-04-01", "2027-05-01", "2026-12-01"):
-        intro = create_temporary_introduction(client, review_date=review)
+        intro = create_temporary_introduction(client, milestones=[], review_date=review)
         client.post("/api/v1/agreements", json={
             "type": "flat_discount", "method_id": intro["method_id"],
             "introduction_id": intro["id"], "start_date": "2025-01-01",

@@ -17,7 +17,7 @@ def _notifications(client, recipient=SECRETARIAT, **filters):
 
 def test_a_new_flag_is_e_mailed_to_the_people_responsible(client, mailbox):
     intro = create_temporary_introduction(
-        client, review_date="2027-03-01",
+        client, milestones=[], review_date="2027-03-01",
         responsible_emails=[SECRETARIAT, "Fagansvarlig@Example.org"])
     report = sweep(client, "2027-01-15")
     assert report["notifications_queued"] == 2 and report["emails_sent"] == 2
@@ -45,14 +45,14 @@ def test_a_new_flag_is_e_mailed_to_the_people_responsible(client, mailbox):
 
 def test_links_in_e_mails_use_the_public_address_when_one_is_set(client, mailbox, settings):
     settings.public_base_url = "https://tracker.example.org/"
-    intro = create_temporary_introduction(client, review_date="2027-03-01")
+    intro = create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     sweep(client, "2027-01-15")
     body = mailbox.body(mailbox.messages[0])
     assert f"Lenke: https://tracker.example.org/api/v1/introductions/{intro['id']}" in body
 
 
 def test_a_failed_send_is_retried_by_the_next_sweep_without_breaking_it(client, mailbox, settings):
-    create_temporary_introduction(client, review_date="2027-03-01",
+    create_temporary_introduction(client, milestones=[], review_date="2027-03-01",
                                   responsible_emails=[SECRETARIAT, "fag@example.org"])
     port = settings.smtp_port
     settings.smtp_port = 1  # nothing listens there
@@ -79,8 +79,8 @@ def test_a_digest_recipient_gets_one_e_mail_a_day_listing_the_new_flags(
     monkeypatch.setenv("TRACKER_SMTP_HOST", settings.smtp_host)
     monkeypatch.setenv("TRACKER_SMTP_PORT", str(settings.smtp_port))
 
-    first = create_temporary_introduction(client, review_date="2027-03-01")
-    second = create_temporary_introduction(client, review_date="2026-12-01")
+    first = create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
+    second = create_temporary_introduction(client, milestones=[], review_date="2026-12-01")
     chosen = client.put(f"/api/v1/notification-preferences/{SECRETARIAT}",
                         json={"mode": "daily_digest"})
     assert chosen.status_code == 200 and chosen.json["mode"] == "daily_digest"
@@ -109,7 +109,7 @@ def test_a_digest_recipient_gets_one_e_mail_a_day_listing_the_new_flags(
 
 
 def test_a_snoozed_flag_is_notified_again_when_the_snooze_ends(client, mailbox):
-    create_temporary_introduction(client, review_date="2027-03-01")
+    create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     sweep(client, "2027-01-15")
     [flag] = flags(client)
     client.post(f"/api/v1/flags/{flag['id']}/snooze",

@@ -42,7 +42,7 @@ def test_the_digest_hour_comes_from_the_settings(settings):
 
 
 def test_triggering_the_sweep_job_runs_a_sweep(scheduler, settings, client):
-    create_temporary_introduction(client, review_date="2027-03-01")
+    create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     reconcile(scheduler, settings)
     done = threading.Event()
     outcome: dict[str, object] = {}

@@ -16,7 +16,7 @@ from tracker.flags.service import sweep as sweep_service
 
 
 def test_review_flags_move_from_upcoming_to_overdue_and_keep_their_history(client):
-    intro = create_temporary_introduction(client, review_date="2027-03-01")
+    intro = create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     assert sweep(client, "2026-09-01")["opened"] == []  # 181 days ahead: outside the lead time
 
     first = sweep(client, "2026-09-02")
@@ -57,7 +57,7 @@ def test_review_flags_move_from_upcoming_to_overdue_and_keep_their_history(clien
 
 
 def test_a_moved_review_date_within_the_lead_time_updates_the_open_flag(client):
-    intro = create_temporary_introduction(client, review_date="2027-03-01")
+    intro = create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     sweep(client, "2027-01-15")
     [flag] = flags(client)
     client.patch(f"/api/v1/introductions/{intro['id']}",
@@ -70,7 +70,7 @@ def test_a_moved_review_date_within_the_lead_time_updates_the_open_flag(client):
 
 
 def test_the_review_lead_time_is_configurable(client, settings):
-    create_temporary_introduction(client, review_date="2027-03-01")
+    create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     settings.review_lead_days = 30
     assert sweep(client, "2027-01-15")["opened"] == []
     assert len(sweep(client, "2027-01-30")["opened"]) == 1
@@ -86,7 +86,7 @@ def _agreement(client, intro, **over):
 
 
 def test_agreement_expiring_opens_90_days_ahead_and_closes_when_settled(client):
-    intro = create_temporary_introduction(client, review_date="2029-01-01")
+    intro = create_temporary_introduction(client, milestones=[], review_date="2029-01-01")
     agreement = _agreement(client, intro)
     assert sweep(client, "2027-03-31")["opened"] == []
     sweep(client, "2027-04-01")
@@ -105,7 +105,7 @@ def test_agreement_expiring_opens_90_days_ahead_and_closes_when_settled(client):
 
 
 def test_an_agreement_that_already_ended_but_is_active_says_so(client):
-    intro = create_temporary_introduction(client, review_date="2029-01-01")
+    intro = create_temporary_introduction(client, milestones=[], review_date="2029-01-01")
     _agreement(client, intro, end_date="2027-01-10")
     sweep(client, "2027-01-15")
     [flag] = flags(client, kind="agreement_expiring")
@@ -132,7 +132,7 @@ def test_an_introduction_with_a_plan_raises_no_plan_flag(client):
 
 
 def test_acknowledged_flags_stay_open_and_snoozed_flags_hide_until_their_date(client, as_user):
-    create_temporary_introduction(client, review_date="2027-03-01")
+    create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     sweep(client, "2027-01-15")
     [flag] = flags(client)
     url = f"/api/v1/flags/{flag['id']}"
@@ -166,8 +166,8 @@ def test_acknowledged_flags_stay_open_and_snoozed_flags_hide_until_their_date(cl
 
 
 def test_flag_list_filters_and_unknown_flag(client):
-    a = create_temporary_introduction(client, review_date="2027-03-01")
-    create_temporary_introduction(client, review_date="2026-12-01")
+    a = create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
+    create_temporary_introduction(client, milestones=[], review_date="2026-12-01")
     sweep(client, "2027-01-15")
     assert {f["kind"] for f in flags(client)} == {"review_upcoming", "review_overdue"}
     assert [f["introduction_id"] for f in flags(client, introduction_id=a["id"])] == [a["id"]]
@@ -195,7 +195,7 @@ def test_the_database_refuses_a_second_open_flag_for_the_same_cause(session):
 def test_cli_scan_runs_the_sweep_for_a_given_day(client, cli):
     from tracker.cli import main
 
-    create_temporary_introduction(client, review_date="2027-03-01")
+    create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     first = cli.invoke(main, ["flags", "scan", "--today", "2027-01-15"])
     assert first.exit_code == 0, first.output
     assert "Sweep 2027-01-15: 1 opened, 0 closed" in first.output
@@ -218,8 +218,10 @@ def test_a_new_rule_plugs_in_as_one_function_and_kinds_without_one_are_left_alon
     def deliveries(session, as_of, settings):  # type: ignore[no-untyped-def]
         return causes["now"]
 
-    plugged = [*load_rules(), Rule(kinds=frozenset({FlagKind.data_delivery_overdue}),
-                                   func=deliveries)]
+    # Every kind has its rule now; a deployment without the feed rules lacks the delivery one.
+    without = [r for r in load_rules() if FlagKind.data_delivery_overdue not in r.kinds]
+    plugged = [*without, Rule(kinds=frozenset({FlagKind.data_delivery_overdue}),
+                              func=deliveries)]
     with pytest.raises(ValueError, match="one rule per kind"):
         rule(FlagKind.review_overdue)(deliveries)
 
@@ -227,7 +229,8 @@ def test_a_new_rule_plugs_in_as_one_function_and_kinds_without_one_are_left_alon
                            rules=plugged).opened
     assert len(opened) == 1
     # Without its rule (e.g. a deployment that lacks the feeds) the flag is not touched ...
-    assert sweep_service(session=session, as_of=date(2025, 7, 2), settings=settings).closed == []
+    assert sweep_service(session=session, as_of=date(2025, 7, 2), settings=settings,
+                         rules=without).closed == []
     # ... and with it, the flag closes when the cause is gone.
     causes["now"] = []
     closed = sweep_service(session=session, as_of=date(2025, 7, 3), settings=settings,

@@ -18,6 +18,7 @@ from tracker.agreements.enums import AgreementStatus
 from tracker.agreements.models import PriceAgreement
 from tracker.datasources.models import DataSource
 from tracker.flags.enums import FlagKind, SubjectType
+from tracker.flags.feed_rules import delivered_cuts, milestone_covered
 from tracker.flags.models import OPEN, Flag
 from tracker.flags.rules import introduction_link, method_label
 from tracker.introductions.enums import IntroductionStatus
@@ -124,6 +125,7 @@ def _milestones(session: Session, as_of: date) -> list[Deadline]:
         .join(Method, col(Method.id) == TemporaryIntroduction.method_id)
         .join(DataSource, col(DataSource.id) == Milestone.data_source_id)
     ).all()
+    cuts = delivered_cuts(session) if rows else {}
     items = []
     for milestone, method, source in rows:
         assert milestone.id is not None
@@ -131,8 +133,8 @@ def _milestones(session: Session, as_of: date) -> list[Deadline]:
         items.append(Deadline(
             uid=f"milestone-{milestone.id}", kind=DeadlineKind.milestone,
             date=milestone.expected_date,
-            # Deliveries arrive with the registry feeds; until then a milestone is never "done".
-            status=_status(milestone.expected_date, False, as_of),
+            # Done once a delivery from its source covers it (the rule of the delivery flags).
+            status=_status(milestone.expected_date, milestone_covered(milestone, cuts), as_of),
             title=f"Datalevering fra {source.code}: {method_label(method)}",
             description=(f"{milestone.description.rstrip('. ')}{cut}. "
                          f"Ansvarlig: {milestone.responsible_party}."),

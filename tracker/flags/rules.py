@@ -6,7 +6,7 @@ registered for the kinds it raises with ``@rule(FlagKind.x, ...)``. The sweep
 closes every open flag of a registered kind that no rule asks for any more. A rule therefore only
 describes the cause; it never writes, never commits and never reads the clock.
 
-How to add a rule (e.g. ``data_delivery_due`` once the registry feeds exist)::
+How to add a rule (`tracker.flags.feed_rules.data_deliveries` is the full version of this)::
 
     @rule(FlagKind.data_delivery_due, FlagKind.data_delivery_overdue)
     def data_deliveries(session: Session, as_of: date, settings: Settings) -> list[FlagCandidate]:
@@ -98,7 +98,9 @@ def rule(*kinds: FlagKind) -> Callable[[RuleFunc], RuleFunc]:
 
 
 # Modules of other domains whose @rule functions join the registry, e.g. "tracker.feeds.flags".
-RULE_MODULES: tuple[str, ...] = ()
+# `tracker.flags.feed_rules` holds the rules that read the registry feeds (data deliveries,
+# patient volume of pris–volum agreements, outcomes against the assumptions).
+RULE_MODULES: tuple[str, ...] = ("tracker.flags.feed_rules",)
 
 
 def load_rules() -> list[Rule]:
