@@ -19,10 +19,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Create the database, load the synthetic demo data and serve API + dashboards + scheduler.
+# Create the database, load the synthetic demo data and registry extracts, serve everything.
 run: install
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker seed demo
+	$(BIN)/tracker seed feeds
 	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
 
 # Headless Chromium for the dashboard tests (Debian package; Playwright cannot download one).

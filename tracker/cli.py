@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from tracker.feeds.cli import feeds as feeds_cli
+from tracker.feeds.cli import seed_feeds_command
 from tracker.flags.cli import flags as flags_cli
 from tracker.jobs import scheduler_cli
 from tracker.settings import Settings
@@ -54,11 +56,10 @@ def seed() -> None:
 
 
 def _run_seed(name: str) -> None:
+    from tracker.auth import SEED, acting_as
     from tracker.db import make_engine, session_scope
     from tracker.errors import TrackerError
     from tracker.seeding import SEEDERS
-
-    from tracker.auth import SEED, acting_as
 
     engine = make_engine(_settings())
     try:
@@ -138,6 +139,8 @@ def check_settings() -> None:
 main.add_command(flags_cli)
 main.add_command(users_cli)
 main.add_command(scheduler_cli)
+main.add_command(feeds_cli)
+seed.add_command(seed_feeds_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

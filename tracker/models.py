@@ -4,6 +4,7 @@ from tracker.agreements.models import PriceAgreement
 from tracker.audit.models import AuditEvent
 from tracker.datasources.models import DataSource
 from tracker.decisions.models import Decision
+from tracker.feeds.models import FeedDelivery, FeedRecord
 from tracker.flags.models import Flag, Notification, NotificationPreference
 from tracker.introductions.models import (
     AnalysisPlanVersion,
@@ -30,6 +31,8 @@ __all__ = [
     "AnalysisPlanVersion",
     "DataSource",
     "Decision",
+    "FeedDelivery",
+    "FeedRecord",
     "Method",
     "Milestone",
     "ModelAssumption",

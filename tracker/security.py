@@ -57,7 +57,7 @@ def content_security_policy(dash_hashes: list[str]) -> str:
     Plotly's WebGL traces compile shaders with `new Function`, hence 'unsafe-eval'; Dash and
     Swagger UI set inline styles, hence 'unsafe-inline' for styles only.
     """
-    scripts = " ".join(["'self'", "'unsafe-eval'", *(f"'{h}'" for h in dash_hashes)])
+    scripts = " ".join(["'self'", "'unsafe-eval'", *dash_hashes])  # Dash quotes its hashes
     return (
         "default-src 'self'; "
         f"script-src {scripts}; "

@@ -51,7 +51,7 @@ def _texts(client, headers, agreement_id):
 def test_confidential_fields_only_for_roles_allowed(app, agreement, tokens, role):
     anonymous = app.test_client()
     headers = auth(tokens.get(role))
-    seen = {name: text for name, text in _texts(anonymous, headers, agreement["id"])}
+    seen = dict(_texts(anonymous, headers, agreement["id"]))
     assert "list" in seen and "detail" in seen
     for name, text in seen.items():
         present = [s for s in SECRETS if s in text]

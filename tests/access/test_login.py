@@ -113,6 +113,7 @@ def test_security_headers(client):
     response = client.get("/dashboards/")
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "'sha256-" in csp and "''" not in csp  # Dash's inline scripts allowed by hash
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "Strict-Transport-Security" not in response.headers  # plain HTTP

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.access.conftest import auth
 
 ROLES = ["public", "secretariat", "procurement", "clinician", "forum", "admin"]

@@ -1,0 +1,388 @@
+"""What the pages read, fetched through the domain services (never SQL).
+
+This is the one module that knows which service answers what, and it asks the viewer before
+it reads what the API would not show them (flags, deliveries, reassessment cases). The pages
+get plain rows and response models back, so they stay about layout.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from sqlmodel import Session
+
+from dashboards.access import Viewer, visible_agreement
+from dashboards.figures import TimelineItem
+from tracker.agreements import service as agreements_service
+from tracker.deadlines import service as deadlines_service
+from tracker.decisions import service as decisions_service
+from tracker.errors import InvalidInput, NotFound
+from tracker.feeds import service as feeds_service
+from tracker.flags import service as flags_service
+from tracker.flags.enums import KIND_LABELS
+from tracker.introductions import service as introductions_service
+from tracker.introductions.schemas import IntroductionRead, MilestoneRead
+from tracker.methods import service as methods_service
+from tracker.outcomes import service as outcomes_service
+from tracker.outcomes.schemas import Breakdown, Outcomes, OutcomesQuery
+from tracker.reassessments import service as reassessments_service
+
+MAX_ROWS = 500  # the list services' page limit; more introductions than this is not realistic
+
+
+def _query(**values: Any) -> SimpleNamespace:
+    """A list query with the attributes the list services read."""
+    base = {"sort": "id", "limit": MAX_ROWS, "offset": 0}
+    return SimpleNamespace(**{**base, **values})
+
+
+# --- flags -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """An open flag as the dashboards show it."""
+
+    kind: str
+    label: str
+    message: str
+    due_date: date | None
+    state: str  # "overdue" or "due"
+    introduction_id: int | None
+    subject_type: str
+    subject_id: int
+
+
+# Flags about agreements can quote tier thresholds and prices from confidential terms.
+_PRICE_FLAG_KINDS = {"agreement_expiring", "volume_threshold", "renegotiation_due"}
+
+
+def open_flags(
+    *, session: Session, as_of: date, viewer: Viewer, introduction_id: int | None = None,
+    subject_type: str | None = None,
+) -> list[FlagView] | None:
+    """Open flags (not snoozed), optionally of one introduction or kind of subject.
+
+    None if the viewer may not read flags.
+    """
+    if not viewer.may_read("flags"):
+        return None
+    query = _query(
+        open=True, include_snoozed=False, kind=None, introduction_id=introduction_id,
+        subject_type=subject_type, subject_id=None, sort="due_date",
+    )
+    rows, _ = flags_service.list_(session=session, query=query, as_of=as_of)
+    views = []
+    for f in rows:
+        days = (f.facts or {}).get("days_until")
+        overdue = f.kind.endswith("overdue") or (isinstance(days, int) and days < 0)
+        label = KIND_LABELS.get(f.kind, f.kind)
+        hide = f.kind in _PRICE_FLAG_KINDS and not viewer.can_see_confidential_prices
+        views.append(
+            FlagView(
+                kind=f.kind, label=label, message=label if hide else f.message,
+                due_date=f.due_date, state="overdue" if overdue else "due",
+                introduction_id=f.introduction_id, subject_type=f.subject_type,
+                subject_id=f.subject_id,
+            )
+        )
+    return views
+
+
+# --- introductions -----------------------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    """One temporary introduction on the overview."""
+
+    id: int
+    nye_metoder_id: str
+    active_substance: str
+    trade_name: str | None
+    therapeutic_area: str | None
+    status: str
+    review_date: date
+    milestones: list[MilestoneRead]
+    next_milestone: MilestoneRead | None
+    milestone_states: dict[int, str] = field(default_factory=dict)
+    flags: list[FlagView] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.nye_metoder_id} {self.active_substance}"
+
+
+def overview_rows(*, session: Session, as_of: date, viewer: Viewer) -> list[OverviewRow]:
+    """Every temporary introduction with its next milestone and the open flags on it."""
+    rows, _ = introductions_service.list_(
+        session=session,
+        query=_query(status=None, therapeutic_area=None, method_id=None, review_before=None,
+                     q=None, sort="review_date"),
+    )
+    flags = open_flags(session=session, as_of=as_of, viewer=viewer)
+    by_intro: dict[int, list[FlagView]] = {}
+    for f in flags or []:
+        if f.introduction_id is not None:
+            by_intro.setdefault(f.introduction_id, []).append(f)
+    out = []
+    for intro, _method, _decision in rows:
+        detail = introductions_service.read(session=session, intro=intro)
+        received = deliveries(session=session, introduction_id=detail.id, viewer=viewer)
+        states = milestone_states(detail.milestones, received, as_of)
+        # The next milestone is the first one not yet met, late ones included; without
+        # deliveries to look at, the first one still ahead.
+        unmet = [
+            m for m in detail.milestones
+            if states[m.id] in ("late", "pending") or m.expected_date >= as_of
+        ]
+        out.append(
+            OverviewRow(
+                id=detail.id, nye_metoder_id=detail.nye_metoder_id,
+                active_substance=detail.active_substance, trade_name=detail.trade_name,
+                therapeutic_area=detail.therapeutic_area, status=str(detail.status),
+                review_date=detail.review_date, milestones=detail.milestones,
+                next_milestone=min(unmet, key=lambda m: m.expected_date, default=None),
+                milestone_states=states,
+                flags=by_intro.get(detail.id, []),
+            )
+        )
+    return out
+
+
+def timeline(
+    *, session: Session, rows: list[OverviewRow], as_of: date, viewer: Viewer
+) -> list[TimelineItem]:
+    """Dated deadlines of these introductions for the timeline.
+
+    Viewers who may read the deadline list get all of it (agreement ends, phase-out steps and
+    renegotiations too); the public gets the review dates and milestones of the introductions.
+    """
+    labels = {r.id: r.label for r in rows}
+    if viewer.may_read("deadlines"):
+        items = []
+        for d in deadlines_service.deadlines(session=session, as_of=as_of):
+            if d.introduction_id not in labels or str(d.status) == "done":
+                continue
+            state = "overdue" if str(d.status) == "overdue" else ("due" if d.open_flags else None)
+            items.append(TimelineItem(labels[d.introduction_id], d.date, str(d.kind), state,
+                                      d.title))
+        return items
+    items = []
+    for r in rows:
+        review = [f for f in r.flags if f.kind.startswith("review")]
+        items.append(TimelineItem(r.label, r.review_date, "review", worst_state(review), ""))
+        items += [
+            TimelineItem(r.label, m.expected_date, "milestone",
+                         "overdue" if r.milestone_states.get(m.id) == "late" else None,
+                         f"{m.data_source}: {m.description}")
+            for m in r.milestones
+        ]
+    return items
+
+
+def worst_state(flags: list[FlagView]) -> str | None:
+    """The most urgent state among flags: overdue, then due, else None."""
+    states = {f.state for f in flags}
+    return "overdue" if "overdue" in states else ("due" if states else None)
+
+
+def introduction(*, session: Session, introduction_id: int) -> IntroductionRead:
+    """The introduction with everything fixed at decision time (NotFound if unknown)."""
+    intro = introductions_service.get(session=session, introduction_id=introduction_id)
+    return introductions_service.read(session=session, intro=intro)
+
+
+# --- registry feeds ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """A registry delivery as the dashboards show it."""
+
+    id: int
+    source: str  # data-source code
+    data_cut: date
+    received: date | None
+    file_name: str
+    rows: int
+    synthetic: bool
+
+
+def deliveries(
+    *, session: Session, introduction_id: int, viewer: Viewer
+) -> list[DeliveryView] | None:
+    """Deliveries received, newest first; None if the viewer may not read feeds."""
+    if not viewer.may_read("feeds"):
+        return None
+    found = feeds_service.deliveries(session=session, introduction_id=introduction_id)
+    codes = feeds_service.source_codes(session=session, ids={d.data_source_id for d in found})
+    views = [
+        DeliveryView(
+            id=d.id, source=codes[d.data_source_id], data_cut=d.data_cut,
+            received=d.delivered_at.date(), file_name=d.file_name, rows=d.row_count,
+            synthetic=d.synthetic,
+        )
+        for d in found
+        if d.id is not None
+    ]
+    return sorted(views, key=lambda v: (v.data_cut, v.id), reverse=True)
+
+
+def regions_of(
+    *, session: Session, introduction_ids: list[int], viewer: Viewer
+) -> dict[int, set[str]]:
+    """The regions where each introduction has registry patients (by its OS data).
+
+    Read through the outcomes breakdown, so a region with fewer than 5 patients counts only for
+    viewers who may see small counts. Costs one aggregation per introduction with data: called
+    only when someone filters by region.
+    """
+    found: dict[int, set[str]] = {}
+    for introduction_id in introduction_ids:
+        result = breakdown(session=session, introduction_id=introduction_id, endpoint="OS",
+                           group_by="region", viewer=viewer)
+        if isinstance(result, str):
+            continue
+        found[introduction_id] = {
+            g.group for g in result.groups
+            if not g.suppressed and (g.n_patients is None or g.n_patients > 0)
+        }
+    return found
+
+
+def patients_per_year(
+    *, session: Session, introduction_id: int, start: date, end: date, viewer: Viewer
+) -> list[tuple[int, int]] | None:
+    """Patients started per calendar year; None if the viewer may not read feeds."""
+    if not viewer.may_read("feeds"):
+        return None
+    counts: Counter[int] = Counter()
+    for year in range(start.year, end.year + 1):
+        # The service counts starts in [lo, hi): the year, clipped to the agreement's period.
+        lo, hi = max(start, date(year, 1, 1)), min(end + timedelta(days=1), date(year + 1, 1, 1))
+        counts[year] = int(
+            feeds_service.patients_started(
+                session=session, introduction_id=introduction_id, start=lo, end=hi
+            )
+        )
+    return sorted(counts.items())
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+
+def outcomes(
+    *, session: Session, introduction_id: int, endpoint: str, viewer: Viewer
+) -> Outcomes | str:
+    """Registry outcomes for one endpoint, or the i18n key of why there are none."""
+    try:
+        return outcomes_service.outcomes(
+            session=session,
+            introduction_id=introduction_id,
+            query=OutcomesQuery(endpoint=endpoint),  # type: ignore[arg-type]
+            patient_level_access=viewer.can_see_patient_level,
+        )
+    except (NotFound, InvalidInput):
+        return "in.no_data"
+
+
+def breakdown(
+    *, session: Session, introduction_id: int, endpoint: str, group_by: str, viewer: Viewer
+) -> Breakdown | str:
+    """Outcomes per region or subgroup, or the i18n key of why there are none."""
+    try:
+        return outcomes_service.breakdown(
+            session=session, introduction_id=introduction_id, endpoint=endpoint,
+            group_by=group_by, time_unit="months",
+            patient_level_access=viewer.can_see_patient_level,
+        )
+    except (NotFound, InvalidInput):
+        return "in.no_data"
+
+
+# --- agreements --------------------------------------------------------------------------------
+
+
+@dataclass
+class AgreementView:
+    """An agreement with only the fields the viewer may see, and its method."""
+
+    fields: dict[str, Any]
+    nye_metoder_id: str
+    active_substance: str
+
+
+def agreements(
+    *, session: Session, viewer: Viewer, introduction_id: int | None = None
+) -> list[AgreementView]:
+    """Price agreements, filtered field by field for the viewer, newest first."""
+    rows, _ = agreements_service.list_(
+        session=session,
+        query=_query(method_id=None, introduction_id=introduction_id, type=None, status=None,
+                     ending_before=None, sort="-start_date"),
+    )
+    methods: dict[int, Any] = {}
+    out = []
+    for row in rows:
+        if row.method_id not in methods:
+            methods[row.method_id] = methods_service.get(session=session, method_id=row.method_id)
+        method = methods[row.method_id]
+        out.append(
+            AgreementView(
+                fields=visible_agreement(row, viewer),
+                nye_metoder_id=method.nye_metoder_id,
+                active_substance=method.active_substance,
+            )
+        )
+    return out
+
+
+# --- reassessments -----------------------------------------------------------------------------
+
+
+def reassessment_case(*, session: Session, case_id: int, viewer: Viewer) -> Any | None:
+    """The case with its steps (CaseRead); None if the viewer may not read cases."""
+    if not viewer.may_read("reassessments"):
+        return None
+    case = reassessments_service.get(session=session, case_id=case_id)
+    return reassessments_service.read(session=session, case=case)
+
+
+def cases_of(*, session: Session, introduction_id: int, viewer: Viewer) -> list[Any]:
+    """The reassessment cases of an introduction, oldest first (empty if not allowed)."""
+    if not viewer.may_read("reassessments"):
+        return []
+    return reassessments_service.for_introduction(session=session, introduction_id=introduction_id)
+
+
+# --- decisions and milestones ------------------------------------------------------------------
+
+
+def decision(*, session: Session, decision_id: int) -> Any:
+    """The Beslutningsforum decision an introduction rests on."""
+    found = decisions_service.get(session=session, decision_id=decision_id)
+    return decisions_service.to_read(session=session, decision=found)
+
+
+def milestone_states(
+    milestones: list[MilestoneRead], received: list[DeliveryView] | None, as_of: date
+) -> dict[int, str]:
+    """Each milestone as met (a delivery from its source covers its data cut), late or pending.
+
+    `received` None means the deliveries cannot be seen: every state is then "unknown".
+    """
+    if received is None:
+        return {m.id: "unknown" for m in milestones}
+    states = {}
+    for m in milestones:
+        met = any(
+            d.source == m.data_source and (m.data_cut is None or d.data_cut >= m.data_cut)
+            for d in received
+        )
+        states[m.id] = "met" if met else ("late" if m.expected_date < as_of else "pending")
+    return states

@@ -1,0 +1,257 @@
+"""One introduction: what was fixed at decision time beside what has happened since, and the
+registry curves against the curves the model assumed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from dashboards import data
+from dashboards.access import Viewer, current_viewer
+from dashboards.i18n import fmt_date, fmt_number, label, t
+from dashboards.layout import definition_list, href, message, section, table
+from dashboards.pages import outcomes_panel
+from tracker.db import get_session
+from tracker.errors import NotFound
+from tracker.introductions.schemas import IntroductionRead
+from tracker.timeutil import today
+
+ENDPOINTS = ("OS", "PFS", "TTD")
+GROUPINGS = ("region", "subgroup", "health_trust")
+
+
+def endpoints_of(intro: IntroductionRead) -> list[str]:
+    """The time-to-event endpoints with an assumed curve or outcome measure (OS, PFS, TTD)."""
+    named = {str(c.endpoint) for c in intro.assumptions.curves}
+    named |= {str(m.kind) for m in intro.outcome_measures}
+    return [e for e in ENDPOINTS if e in named]
+
+
+def _curve_text(curve: Any, lang: str) -> str:
+    if curve.distribution == "points":
+        return f"{len(curve.points)} {'punkter' if lang == 'nb' else 'points'}"
+    params = ", ".join(f"{k} = {fmt_number(v, lang, 3)}" for k, v in curve.parameters)
+    return f"{curve.distribution} ({params})"
+
+
+def assumptions_block(intro: IntroductionRead, lang: str) -> list[Any]:
+    """The health-economic assumptions: curves per endpoint, patients, duration, cost per QALY."""
+    a = intro.assumptions
+    curves = table(
+        [t("in.endpoint", lang), t("col.kind", lang), t("col.source", lang)],
+        [[c.endpoint, _curve_text(c, lang), c.source or "–"] for c in a.curves],
+        id="assumptions-table",
+    )
+    cost = a.cost_per_qaly
+    cost_text = "–"
+    if cost is not None:
+        cost_text = fmt_number(cost.value, lang)
+        if cost.low is not None and cost.high is not None:
+            cost_text += f" ({fmt_number(cost.low, lang)}–{fmt_number(cost.high, lang)})"
+    return [
+        curves,
+        definition_list(
+            [
+                (t("in.patients_per_year", lang), a.expected_patients_per_year),
+                (t("in.duration", lang),
+                 fmt_number(a.expected_treatment_duration_months, lang, 1)
+                 if a.expected_treatment_duration_months else None),
+                (t("in.cost_per_qaly", lang), cost_text),
+            ]
+        ),
+    ]
+
+
+def _fixed(intro: IntroductionRead, decision: Any, lang: str) -> list[Any]:
+    plan = intro.analysis_plan
+    measures = table(
+        [t("col.name", lang), t("col.kind", lang), t("col.source", lang),
+         t("col.responsible", lang)],
+        [[m.name, m.kind, m.data_source, m.responsible_party] for m in intro.outcome_measures],
+    )
+    first_review = intro.review_date_history[0].new_date if intro.review_date_history else None
+    return [
+        definition_list(
+            [
+                (t("in.decision", lang), f"{fmt_date(intro.decision_date, lang)} · "
+                 f"{decision.decision_text}"),
+                (t("ov.col.review", lang), fmt_date(first_review or intro.review_date, lang)),
+                (t("in.uncertainty", lang), intro.uncertainty),
+                (t("in.key_parameters", lang), ", ".join(intro.key_parameters)),
+                (t("in.documentation_duty", lang), intro.documentation_duty),
+                (t("in.reassessment_criteria", lang), intro.reassessment_criteria),
+                (t("in.phaseout_criteria", lang), intro.phaseout_criteria),
+                (t("in.exit_new", lang), intro.exit_plan.new_patients),
+                (t("in.exit_on", lang), intro.exit_plan.patients_on_treatment),
+                (t("in.exit_sub", lang), intro.exit_plan.subgroups),
+            ]
+        ),
+        html.H4(t("in.measures", lang)),
+        measures,
+        html.H4(t("in.assumptions", lang)),
+        *assumptions_block(intro, lang),
+        html.H4(t("in.plan", lang)),
+        html.Details(
+            [
+                html.Summary(
+                    f"v{plan.version_no} · {fmt_date(plan.registered_at.date(), lang)} · "
+                    f"SHA-256 {plan.text_sha256[:12]}…"
+                ),
+                html.P(plan.text),
+            ],
+            className="plan",
+        )
+        if plan
+        else html.P(t("in.plan_missing", lang)),
+    ]
+
+
+def _since(intro: IntroductionRead, lang: str, viewer: Viewer, as_of: date) -> list[Any]:
+    session = get_session()
+    received = data.deliveries(session=session, introduction_id=intro.id, viewer=viewer)
+    states = data.milestone_states(intro.milestones, received, as_of)
+    if received is None:
+        deliveries: Any = message(t("login.feeds", lang))
+    elif not received:
+        deliveries = message(t("in.no_deliveries", lang))
+    else:
+        deliveries = table(
+            [t("col.source", lang), t("in.delivery", lang), t("col.received", lang),
+             t("col.file", lang), t("col.rows", lang)],
+            [[d.source, fmt_date(d.data_cut, lang), fmt_date(d.received, lang), d.file_name,
+              fmt_number(d.rows, lang)] for d in received],
+            id="deliveries-table",
+        )
+    milestones = table(
+        [t("col.date", lang), t("col.source", lang), t("col.description", lang),
+         t("col.state", lang)],
+        [[fmt_date(m.expected_date, lang), m.data_source, m.description,
+          html.Span(t(f"in.ms.{states[m.id]}", lang), className=f"ms ms-{states[m.id]}")]
+         for m in intro.milestones],
+        id="milestones-table",
+    )
+    changes = [h for h in intro.review_date_history if h.old_date is not None]
+    history = table(
+        [t("col.date", lang), t("col.old", lang), t("col.new", lang), t("col.reason", lang),
+         t("col.by", lang)],
+        [[fmt_date(h.changed_at.date(), lang), fmt_date(h.old_date, lang),
+          fmt_date(h.new_date, lang), h.reason, h.changed_by] for h in changes],
+        id="review-history",
+    )
+    flags = data.open_flags(session=session, as_of=as_of, viewer=viewer,
+                            introduction_id=intro.id) or []
+    cases = [
+        dcc.Link(t("br.case_link", lang, id=c.id, state=label("state", c.state, lang)),
+                 href=href(f"revurdering/{c.id}", lang), className="case-link")
+        for c in data.cases_of(session=session, introduction_id=intro.id, viewer=viewer)
+    ]
+    return [
+        html.Div(cases, className="cases") if cases else None,
+        html.Div(
+            [html.Span([html.Strong(t(f"flag.{f.state}", lang) + ": "), f.message],
+                       className=f"flag flag-{f.state}") for f in flags],
+            className="flags",
+        ),
+        definition_list([(t("ov.col.review", lang), fmt_date(intro.review_date, lang))]),
+        html.H4(t("in.deliveries", lang)),
+        deliveries,
+        html.H4(t("in.milestones", lang)),
+        milestones,
+        html.H4(t("in.review_history", lang)),
+        history if changes else html.P("–"),
+    ]
+
+
+def render(introduction_id: int, lang: str, viewer: Viewer) -> Any:
+    """The introduction page."""
+    session = get_session()
+    try:
+        intro = data.introduction(session=session, introduction_id=introduction_id)
+    except NotFound:
+        return message(t("not_found", lang), "warning", id="not-found")
+    decision = data.decision(session=session, decision_id=intro.decision_id)
+    endpoints = endpoints_of(intro)
+    chosen = endpoints[0] if endpoints else None
+    name = intro.active_substance + (f" ({intro.trade_name})" if intro.trade_name else "")
+    return html.Div(
+        [
+            dcc.Store(id="intro-ctx", data={"lang": lang, "id": intro.id}),
+            html.H2([html.Span(intro.nye_metoder_id, className="method-id"), " ", name]),
+            html.P(
+                f"{intro.therapeutic_area or ''} · {label('status', intro.status, lang)}",
+                className="subtitle",
+            ),
+            section(
+                t("in.outcomes", lang),
+                dcc.RadioItems(
+                    id="endpoint",
+                    options=[{"label": t(f"ep.{e}", lang), "value": e} for e in endpoints],
+                    value=chosen,
+                    inline=True,
+                    className="endpoint-picker no-print",
+                ),
+                # Filled by the endpoint callback: the page shows at once, the curve follows.
+                outcomes_panel.outcome_skeleton(lang),
+                id="outcomes",
+            ),
+            section(
+                t("in.breakdown", lang),
+                dcc.RadioItems(
+                    id="group-by",
+                    options=[{"label": t(f"in.by.{g}", lang), "value": g} for g in GROUPINGS],
+                    value=GROUPINGS[0],
+                    inline=True,
+                    className="endpoint-picker no-print",
+                ),
+                html.Div(id="breakdown-body"),
+                id="breakdown",
+            ),
+            html.Div(
+                [
+                    section(t("in.fixed", lang), *_fixed(intro, decision, lang), id="fixed"),
+                    section(t("in.since", lang), *_since(intro, lang, viewer, today()),
+                            id="since"),
+                ],
+                className="two-col",
+            ),
+        ]
+    )
+
+
+def register(app: dash.Dash) -> None:
+    """Register the introduction page's callbacks on this Dash app."""
+
+    @app.callback(
+        Output("km-figure", "figure"),
+        Output("km-col", "style"),
+        Output("verdict-wrap", "children"),
+        Output("numbers-col", "children"),
+        Input("endpoint", "value"),
+        State("intro-ctx", "data"),
+    )
+    def show_endpoint(endpoint: str | None, ctx: dict[str, Any]) -> tuple[Any, ...]:
+        result: Any = "in.no_data"
+        if endpoint:
+            result = data.outcomes(session=get_session(), introduction_id=ctx["id"],
+                                   endpoint=endpoint, viewer=current_viewer())
+        return outcomes_panel.outcome_parts(result, ctx["lang"])
+
+    # Runs after the curve's callback (it listens to its output), so the two never compete for
+    # the server and the curve comes first.
+    @app.callback(
+        Output("breakdown-body", "children"),
+        Input("group-by", "value"),
+        Input("numbers-col", "children"),
+        State("endpoint", "value"),
+        State("intro-ctx", "data"),
+    )
+    def show_breakdown(group_by: str | None, _numbers: Any, endpoint: str | None,
+                       ctx: dict[str, Any]) -> list[Any]:
+        if not group_by or not endpoint:
+            return []
+        result = data.breakdown(session=get_session(), introduction_id=ctx["id"],
+                                endpoint=endpoint, group_by=group_by, viewer=current_viewer())
+        return outcomes_panel.breakdown_body(result, ctx["lang"])

@@ -1,0 +1,204 @@
+"""The registry-against-assumptions panel: KM curve, landmarks, O/E, verdict and breakdown.
+
+Used by the introduction page (interactive) and by the reassessment brief (static).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from dashboards.figures import breakdown_figure, km_figure, landmark_rows
+from dashboards.i18n import fmt_date, fmt_number, t
+from dashboards.layout import definition_list, message, table
+from tracker.outcomes.schemas import Breakdown, Outcomes
+
+GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
+
+
+def verdict_box(outcomes: Outcomes, lang: str, id: str = "verdict") -> html.Div:
+    """The verdict in words, coloured by its kind, with the rule that produced it."""
+    kind = outcomes.verdict.verdict
+    return html.Div(
+        [
+            html.Span(t("in.verdict", lang) + ": ", className="verdict-label"),
+            html.Strong(t(f"verdict.{kind}", lang)),
+            html.P(outcomes.verdict.rule, className="verdict-rule", lang="en"),
+        ],
+        className=f"verdict verdict-{kind}",
+        id=id,
+    )
+
+
+def _ratio(outcomes: Outcomes, lang: str) -> str:
+    lr = outcomes.one_sample_logrank
+    if lr is None or lr.ratio is None:
+        return "–"
+    text = f"{fmt_number(lr.ratio, lang, 2)}"
+    if lr.ratio_ci is not None and lr.ratio_ci[1] is not None:
+        text += f" ({fmt_number(lr.ratio_ci[0], lang, 2)}–{fmt_number(lr.ratio_ci[1], lang, 2)})"
+    text += f" · O = {lr.observed}, E = {fmt_number(lr.expected, lang, 1)}"
+    if lr.p_value is not None:
+        small = lr.p_value < 0.001
+        shown = fmt_number(0.001 if small else lr.p_value, lang, 3)
+        text += f" · p {'<' if small else '='} {shown}"
+    return text
+
+
+def _median(outcomes: Outcomes, lang: str) -> str:
+    unit = t(outcomes.time_unit.value, lang)
+    med = outcomes.median
+    text = "–" if med.value is None else f"{fmt_number(med.value, lang, 1)} {unit}"
+    if outcomes.assumed is not None and outcomes.assumed.median is not None:
+        text += f" ({t('lm.assumed', lang).lower()} {fmt_number(outcomes.assumed.median, lang, 1)})"
+    return text
+
+
+def _rmst(outcomes: Outcomes, lang: str) -> str:
+    r = outcomes.rmst
+    if r is None:
+        return "–"
+    text = f"{fmt_number(r.km.rmst, lang, 1)}"
+    if r.assumed is not None:
+        text += f" vs {fmt_number(r.assumed.rmst, lang, 1)} ({t('lm.assumed', lang).lower()})"
+    return text + f" · τ = {fmt_number(r.tau, lang, 1)} {t(outcomes.time_unit.value, lang)}"
+
+
+def _count(value: int | None, lang: str) -> str:
+    """A count, or "<5" where a small count is hidden."""
+    return "<5" if value is None else fmt_number(value, lang)
+
+
+def landmark_table(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Table:
+    """The landmark table: registry KM with CI against the assumed value at each landmark."""
+    unit = t(outcomes.time_unit.value, lang)
+    headers = [f"{t('lm.time', lang)} ({unit})", t("lm.km", lang), t("lm.ci", lang),
+               t("lm.assumed", lang), t("lm.inside", lang), t("lm.at_risk", lang)]
+    rows = [
+        [r["time"], r["km"], r["ci"], r["assumed"], r["inside"], r["at_risk"]]
+        for r in landmark_rows(outcomes, lang)
+    ]
+    return table(headers, rows, id=f"landmark-table{suffix}", cls="numeric")
+
+
+def summary(outcomes: Outcomes, lang: str) -> html.Dl:
+    """Patients, events, median, O/E and RMST."""
+    d = outcomes.delivery
+    return definition_list(
+        [
+            (t("in.delivery", lang), f"{d.source} · {fmt_date(d.data_cut, lang)}"),
+            (t("in.patients", lang), _count(outcomes.n_patients, lang)),
+            (t("in.events", lang), _count(outcomes.n_events, lang)),
+            (t("in.median", lang), _median(outcomes, lang)),
+            (t("in.oe", lang), _ratio(outcomes, lang)),
+            (t("in.rmst", lang), _rmst(outcomes, lang)),
+        ]
+    )
+
+
+# A blank figure the size of the KM plot: the graph mounts (and plotly.js loads) with the page.
+BLANK = {"data": [], "layout": {"height": 460, "xaxis": {"visible": False},
+                                "yaxis": {"visible": False}, "template": "simple_white"}}
+
+
+def outcome_skeleton(lang: str) -> html.Div:
+    """The interactive panel before its data arrive: an empty graph and empty number slots.
+
+    The graph is in the page from the start so that the browser fetches and evaluates plotly.js
+    while the server is still computing the outcomes, instead of after.
+    """
+    return html.Div(
+        [
+            html.Div(id="verdict-wrap"),
+            html.Div(
+                [
+                    html.Div(
+                        dcc.Loading(
+                            dcc.Graph(id="km-figure", figure=BLANK, config=GRAPH_CONFIG),
+                            type="dot", delay_show=400,
+                        ),
+                        className="figure-col", id="km-col",
+                    ),
+                    html.Div(id="numbers-col", className="numbers-col"),
+                ],
+                className="outcomes-grid",
+            ),
+        ],
+        id="outcome-body",
+    )
+
+
+def outcome_parts(result: Outcomes | str, lang: str) -> tuple[Any, dict[str, str], Any, Any]:
+    """What the panel's callback fills in: figure, figure column style, verdict, numbers."""
+    if isinstance(result, str):
+        missing = message(t(result, lang), "info", id="outcomes-missing")
+        return BLANK, {"display": "none"}, missing, None
+    numbers = [summary(result, lang), html.H4(t("in.landmarks", lang)),
+               landmark_table(result, lang)]
+    return km_figure(result, lang), {}, verdict_box(result, lang), numbers
+
+
+def outcome_body(result: Outcomes | str, lang: str, suffix: str = "") -> list[Any]:
+    """The figure, verdict, numbers and landmark table drawn at once (for the printable brief).
+
+    `suffix` keeps element ids unique when several endpoints share a page.
+    """
+    if isinstance(result, str):
+        return [message(t(result, lang), "info", id=f"outcomes-missing{suffix}")]
+    config: Any = {**GRAPH_CONFIG, "staticPlot": True}
+    return [
+        verdict_box(result, lang, id=f"verdict{suffix}"),
+        html.Div(
+            [
+                html.Div(
+                    dcc.Graph(id=f"km-figure{suffix}", figure=km_figure(result, lang),
+                              config=config),
+                    className="figure-col",
+                ),
+                html.Div(
+                    [summary(result, lang), html.H4(t("in.landmarks", lang)),
+                     landmark_table(result, lang, suffix)],
+                    className="numbers-col",
+                ),
+            ],
+            className="outcomes-grid",
+        ),
+    ]
+
+
+def breakdown_body(result: Breakdown | str, lang: str) -> list[Any]:
+    """Per-group landmark table and figure, or why there is none."""
+    if isinstance(result, str):
+        return [message(t(result, lang), "info")]
+    unit = t(result.time_unit.value, lang)
+    first = next((g.landmarks[0].time for g in result.groups if g.landmarks), None)
+    headers = [
+        t(f"in.by.{result.group_by}", lang), t("in.patients", lang), t("in.events", lang),
+        t("in.median", lang),
+        f"{t('lm.km', lang)} {fmt_number(first, lang)} {unit}" if first else t("lm.km", lang),
+        t("lm.assumed", lang),
+    ]
+    rows = []
+    for g in result.groups:
+        if g.suppressed:
+            rows.append([g.group, t("in.suppressed", lang), "–", "–", "–", "–"])
+            continue
+        lm = g.landmarks[0] if g.landmarks else None
+        rows.append(
+            [
+                g.group,
+                _count(g.n_patients, lang),
+                _count(g.n_events, lang),
+                "–" if g.median is None or g.median.value is None
+                else f"{fmt_number(g.median.value, lang, 1)}",
+                "–" if lm is None or lm.km is None else f"{fmt_number(lm.km * 100, lang, 1)} %",
+                "–" if lm is None or lm.assumed is None
+                else f"{fmt_number(lm.assumed * 100, lang, 1)} %",
+            ]
+        )
+    return [
+        table(headers, rows, id="breakdown-table", cls="numeric"),
+        dcc.Graph(id="breakdown-figure", figure=breakdown_figure(result, lang),
+                  config=GRAPH_CONFIG),
+    ]

@@ -1,0 +1,145 @@
+"""Pure figure builders: what is drawn, how, and how much reaches the browser."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import plotly.graph_objects as go
+
+from dashboards.figures import (
+    MAX_DISPLAY_POINTS,
+    TimelineItem,
+    breakdown_figure,
+    km_figure,
+    landmark_rows,
+    timeline_figure,
+    volume_figure,
+)
+from tracker.outcomes import schemas as s
+
+
+def make_outcomes(n_steps: int = 40, rate: float = 0.05) -> s.Outcomes:
+    """Registry outcomes whose KM follows exp(-rate t) in n_steps steps, assumed slightly better."""
+    times = [36 * i / (n_steps - 1) for i in range(n_steps)]
+    survival = [math.exp(-rate * t) for t in times]
+    steps = [
+        s.KmStep(time=t, survival=v, ci_lower=max(0.0, v - 0.05), ci_upper=min(1.0, v + 0.05),
+                 at_risk=100, events=1, censored=0)
+        for t, v in zip(times, survival, strict=True)
+    ]
+    landmarks = [
+        s.Landmark(time=12.0, km=0.55, ci_lower=0.48, ci_upper=0.62, assumed=0.6,
+                   assumed_inside_ci=True, at_risk=60),
+        s.Landmark(time=36.0, km=None, ci_lower=None, ci_upper=None, assumed=0.3,
+                   assumed_inside_ci=None, at_risk=None),
+    ]
+    return s.Outcomes(
+        introduction_id=1,
+        endpoint="OS",
+        time_unit="months",
+        delivery=s.DeliveryRef(id=1, source="INSPIRE", data_cut=date(2025, 12, 31), file_name="x"),
+        filters={},
+        n_patients=120,
+        n_events=70,
+        max_follow_up=36.0,
+        km=s.KaplanMeier(steps=steps, thinned=False, original_steps=n_steps),
+        numbers_at_risk=[s.AtRisk(time=0, at_risk=120), s.AtRisk(time=6, at_risk=None)],
+        median=s.Median(value=13.9, ci_lower=11.0, ci_upper=17.0),
+        assumed=s.Assumed(
+            distribution="exponential", source="HTA",
+            curve=[s.CurvePoint(time=t, survival=math.exp(-0.04 * t)) for t in range(0, 37, 3)],
+            median=17.3,
+        ),
+        landmarks=landmarks,
+        rmst=None,
+        one_sample_logrank=None,
+        verdict=s.Verdict(verdict="consistent", label="I tråd med antagelsene", rule="…"),
+        small_counts_suppressed=True,
+    )
+
+
+def _by_meta(fig: go.Figure) -> dict[str, object]:
+    return {trace.meta: trace for trace in fig.data}
+
+
+def test_km_figure_draws_step_curve_band_assumed_line_and_numbers_at_risk() -> None:
+    fig = km_figure(make_outcomes(), "nb")
+    traces = _by_meta(fig)
+    assert set(traces) == {"ci_upper", "ci_lower", "km", "assumed", "at_risk"}
+    km, assumed = traces["km"], traces["assumed"]
+    assert km.line.shape == "hv" and km.name == "Register (Kaplan–Meier)"
+    assert traces["ci_lower"].fill == "tonexty" and traces["ci_lower"].line.shape == "hv"
+    assert assumed.line.dash == "dash" and assumed.name == "Antatt i modellen"
+    # Suppressed counts (fewer than 5) show as "<5", never as a number.
+    assert list(traces["at_risk"].text) == ["120", "<5"]
+    assert traces["at_risk"].yaxis == "y2"  # the row under the plot
+
+
+def test_km_figure_speaks_english_when_asked() -> None:
+    fig = km_figure(make_outcomes(), "en")
+    assert _by_meta(fig)["assumed"].name == "Assumed in the model"
+    assert "months" in fig.layout.xaxis.title.text
+
+
+def test_small_curves_use_svg_and_large_curves_use_webgl() -> None:
+    small = _by_meta(km_figure(make_outcomes(n_steps=500), "nb"))["km"]
+    large = _by_meta(km_figure(make_outcomes(n_steps=1500), "nb"))["km"]
+    assert isinstance(small, go.Scatter)
+    assert isinstance(large, go.Scattergl)
+
+
+def test_a_huge_curve_is_thinned_for_display_only() -> None:
+    outcomes = make_outcomes(n_steps=20_000, rate=0.08)
+    km = _by_meta(km_figure(outcomes, "nb"))["km"]
+    assert 2 <= len(km.x) <= MAX_DISPLAY_POINTS
+    assert km.x[0] == 0 and km.x[-1] == 36  # first and last step are kept
+    assert len(outcomes.km.steps) == 20_000  # the data are untouched
+
+
+def test_landmark_rows_format_numbers_the_norwegian_way() -> None:
+    first, beyond = landmark_rows(make_outcomes(), "nb")
+    assert first == {"time": "12", "km": "55,0 %", "ci": "48,0–62,0 %", "assumed": "60,0 %",
+                     "inside": "ja", "at_risk": "60"}
+    assert beyond["km"] == "–" and beyond["at_risk"] == "<5"
+
+
+def test_timeline_colours_overdue_and_due_deadlines() -> None:
+    items = [
+        TimelineItem("ID2021_901 sotorasib", date(2026, 8, 31), "review", "overdue"),
+        TimelineItem("ID2022_906 pembrolizumab", date(2027, 3, 31), "review", "due"),
+        TimelineItem("ID2022_906 pembrolizumab", date(2026, 11, 30), "milestone"),
+    ]
+    fig = timeline_figure(items, date(2026, 11, 23), "nb")
+    review, milestone = fig.data
+    assert review.meta == "review" and list(review.marker.color) == ["#b00020", "#d98c00"]
+    assert milestone.meta == "milestone" and len(milestone.x) == 1
+    assert fig.layout.shapes[0].x0 == "2026-11-23"  # today is marked
+
+
+def test_volume_figure_draws_tiers_only_when_given() -> None:
+    per_year = [(2023, 18), (2024, 31)]
+    with_tiers = volume_figure(per_year, "nb", tiers=[0, 25, 40], expected_per_year=30)
+    without = volume_figure(per_year, "nb")
+    assert len(with_tiers.layout.shapes) == 3  # tiers 25 and 40 plus the expected count
+    assert len(without.layout.shapes) == 0
+    assert list(with_tiers.data[0].y) == [18, 31]
+
+
+def test_breakdown_figure_skips_suppressed_groups() -> None:
+    lm = s.Landmark(time=12, km=0.5, ci_lower=0.4, ci_upper=0.6, assumed=0.55,
+                    assumed_inside_ci=True, at_risk=20)
+    breakdown = s.Breakdown(
+        introduction_id=1, endpoint="OS", time_unit="months", group_by="region",
+        delivery=s.DeliveryRef(id=1, source="INSPIRE", data_cut=date(2025, 12, 31), file_name="x"),
+        groups=[
+            s.GroupSummary(group="Helse Vest", n_patients=40, n_events=20, median=None,
+                           landmarks=[lm], suppressed=False),
+            s.GroupSummary(group="Helse Nord", n_patients=None, n_events=None, median=None,
+                           landmarks=[], suppressed=True),
+        ],
+        small_counts_suppressed=True,
+    )
+    fig = breakdown_figure(breakdown, "nb")
+    assert list(fig.data[0].x) == ["Helse Vest"]
+    assert list(fig.data[1].y) == [0.55]

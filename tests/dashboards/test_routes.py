@@ -1,0 +1,70 @@
+"""The page callback answered without a browser, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tracker.cli import main as cli_main
+
+
+def render(client: Any, path: str, search: str = "") -> str:
+    """Ask the Dash app for the page at `path` as the browser's router does; return its JSON."""
+    body = {
+        "output": "..header.children...page.children...lang-store.data..",
+        "outputs": [
+            {"id": "header", "property": "children"},
+            {"id": "page", "property": "children"},
+            {"id": "lang-store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "url", "property": "pathname", "value": path},
+            {"id": "url", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["url.pathname"],
+        "state": [{"id": "lang-store", "property": "data", "value": None}],
+    }
+    response = client.post("/dashboards/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return json.dumps(response.json, ensure_ascii=False)
+
+
+@pytest.fixture
+def public(app: Any) -> Any:
+    """A browser that has not logged in (the shared `client` fixture is an administrator)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def seeded(cli: CliRunner, public: Any) -> Any:
+    result = cli.invoke(cli_main, ["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    return public
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/dashboards/introduksjon/9999", "/dashboards/revurdering/9999", "/dashboards/ukjent"],
+)
+def test_unknown_pages_say_so(public: Any, path: str) -> None:
+    page = render(public, path)
+    assert "Siden finnes ikke." in page or "Logg inn" in page
+
+
+def test_every_page_renders_from_the_services(seeded: Any) -> None:
+    overview = render(seeded, "/dashboards/")
+    assert "ID2021_901" in overview and "Midlertidige innføringer" in overview
+    introduction = render(seeded, "/dashboards/introduksjon/1")
+    assert "Fastsatt ved beslutningen" in introduction
+    # The public gets the structure of the agreements, never the confidential price.
+    agreements = render(seeded, "/dashboards/avtaler", "?lang=en")
+    assert "Price agreements" in agreements and "Agreed price" not in agreements
+
+
+def test_an_administrator_gets_the_confidential_price(cli: CliRunner, client: Any) -> None:
+    assert cli.invoke(cli_main, ["seed", "demo"]).exit_code == 0
+    agreements = render(client, "/dashboards/avtaler", "?lang=en")
+    assert "Agreed price (NOK)" in agreements and "614,400" in agreements
