@@ -4,7 +4,7 @@ from tracker.agreements.models import PriceAgreement
 from tracker.audit.models import AuditEvent
 from tracker.datasources.models import DataSource
 from tracker.decisions.models import Decision
-from tracker.feeds.models import FeedDelivery, FeedRecord
+from tracker.feeds.models import FeedCount, FeedDelivery, FeedRecord
 from tracker.flags.models import Flag, Notification, NotificationPreference
 from tracker.introductions.models import (
     AnalysisPlanVersion,
@@ -24,6 +24,7 @@ from tracker.reassessments.models import (
 from tracker.users.models import ApiToken, LoginAttempt, User
 
 __all__ = [
+    "FeedCount",
     "ApiToken",
     "AuditEvent",
     "LoginAttempt",

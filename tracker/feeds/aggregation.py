@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from tracker.errors import InvalidInput, field_error
+from tracker.feeds import counts as feed_counts
 from tracker.feeds.columns import REGIONS
 from tracker.feeds.models import FeedDelivery, FeedRecord
 
@@ -69,6 +70,11 @@ def count_table(
     """Return the count table of one endpoint of a delivery, aggregated in the database."""
     filters = dict(filters or {})
     _check(endpoint, group_by, filters, time_unit)
+    if group_by is None and not filters:
+        stored = feed_counts.load(session=session, delivery_id=delivery_id, endpoint=endpoint)
+        if stored is not None:
+            stored["time"] = stored["time"].astype("float64") / TIME_UNITS[time_unit]
+            return stored
     table = FeedRecord.__table__  # type: ignore[attr-defined]
     days = table.c[_ENDPOINT_COLUMNS[endpoint][0]]
     event = table.c[_ENDPOINT_COLUMNS[endpoint][1]]

@@ -80,3 +80,22 @@ class FeedRecord(SQLModel, table=True):
     ttd_days: int
     ttd_event: int = Field(sa_type=sa.SmallInteger)
     entry_days: int = 0
+
+
+class FeedCount(SQLModel, table=True):
+    """A delivery's count table per endpoint (all patients), computed once at import.
+
+    A delivery never changes after import, so the ungrouped counts per time and event that every
+    outcomes request starts from are stored with it instead of being aggregated again.
+    """
+
+    __tablename__ = "feed_count"
+
+    delivery_id: int = Field(
+        foreign_key="feed_delivery.id", primary_key=True, ondelete="CASCADE"
+    )
+    endpoint: str = Field(max_length=3, primary_key=True)
+    time_days: int = Field(primary_key=True)
+    events: int
+    censored: int
+    entered: int

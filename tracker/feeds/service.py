@@ -15,6 +15,7 @@ from tracker.crud import get_or_404
 from tracker.datasources import service as datasources_service
 from tracker.decisions.models import Decision
 from tracker.errors import Conflict, InvalidInput, field_error
+from tracker.feeds import counts as feed_counts
 from tracker.feeds.aggregation import count_table, patients_started, regions
 from tracker.feeds.models import FeedDelivery, FeedRecord
 from tracker.feeds.storage import insert_records
@@ -118,6 +119,7 @@ def import_extract(
     session.flush()
     assert delivery.id is not None
     insert_records(session=session, delivery_id=delivery.id, columns=extract.columns)
+    feed_counts.store(session=session, delivery_id=delivery.id, columns=extract.columns)
     _supersede(session, delivery)
     session.flush()
     log.info("imported delivery %s for introduction %s from %s: %s rows",

@@ -1,0 +1,68 @@
+"""Store and read a delivery's ungrouped count tables (computed once, at import)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from tracker.feeds.endpoints import observable
+from tracker.feeds.models import FeedCount
+
+ENDPOINTS = {"OS": "os", "PFS": "pfs", "TTD": "ttd"}
+
+
+def tables_from_columns(columns: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Aggregate the derived endpoint columns of an extract to one count table per endpoint.
+
+    The same rule as the database aggregation: a patient counts only if they entered before
+    leaving (or at time 0); each counted patient enters at `entry_days` and leaves at the
+    endpoint's day with an event or censored.
+    """
+    entry_all = np.asarray(columns["entry_days"], dtype=np.int64)
+    out = {}
+    for endpoint, key in ENDPOINTS.items():
+        days = np.asarray(columns[f"{key}_days"], dtype=np.int64)
+        event = np.asarray(columns[f"{key}_event"], dtype=np.int64)
+        keep = observable(entry_all, days)
+        days, event, entry = days[keep], event[keep], entry_all[keep]
+        times = np.union1d(days, entry)
+        at_exit = np.searchsorted(times, days)
+        at_entry = np.searchsorted(times, entry)
+        events = np.bincount(at_exit, weights=event, minlength=times.size)
+        exits = np.bincount(at_exit, minlength=times.size)
+        entered = np.bincount(at_entry, minlength=times.size)
+        out[endpoint] = pd.DataFrame({
+            "time_days": times, "events": events.astype(np.int64),
+            "censored": (exits - events).astype(np.int64), "entered": entered.astype(np.int64),
+        })
+    return out
+
+
+def store(*, session: Session, delivery_id: int, columns: dict[str, Any]) -> None:
+    """Store the count tables of a new delivery."""
+    rows = [
+        {"delivery_id": delivery_id, "endpoint": endpoint, "time_days": int(r.time_days),
+         "events": int(r.events), "censored": int(r.censored), "entered": int(r.entered)}
+        for endpoint, table in tables_from_columns(columns).items()
+        for r in table.itertuples(index=False)
+    ]
+    if rows:
+        session.connection().execute(insert(FeedCount.__table__), rows)  # type: ignore[attr-defined]
+
+
+def load(*, session: Session, delivery_id: int, endpoint: str) -> pd.DataFrame | None:
+    """Return the stored count table (time in days), or None if the delivery has none stored."""
+    table = FeedCount.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(table.c.time_days, table.c.events, table.c.censored, table.c.entered)
+        .where(table.c.delivery_id == delivery_id, table.c.endpoint == endpoint)
+        .order_by(table.c.time_days)
+    ).all()
+    if not rows:
+        return None
+    return pd.DataFrame([tuple(r) for r in rows],
+                        columns=["time", "events", "censored", "entered"])
