@@ -71,3 +71,19 @@ def test_db_upgrade_creates_an_empty_database(cli, tmp_path, monkeypatch):
     result = cli.invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new.db").exists()
+
+
+def test_demo_logins_work_and_demo_data_is_refused_in_production(cli, app, monkeypatch):
+    import re
+
+    assert cli.invoke(main, ["seed", "demo"]).exit_code == 0
+    browser = app.test_client()
+    page = browser.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = browser.post("/login", data={"name": "demo-innkjop",
+                                            "password": "demo-passord-2026", "csrf_token": csrf})
+    assert response.status_code == 302
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "x" * 40)
+    refused = cli.invoke(main, ["seed", "demo"])
+    assert refused.exit_code == 2 and "production" in refused.output

@@ -61,7 +61,11 @@ def _run_seed(name: str) -> None:
     from tracker.errors import TrackerError
     from tracker.seeding import SEEDERS
 
-    engine = make_engine(_settings())
+    settings = _settings()
+    if name == "demo" and settings.env == "production":
+        click.echo("Refusing to load demo data (with demo logins) in production.", err=True)
+        sys.exit(2)
+    engine = make_engine(settings)
     try:
         with acting_as(SEED), session_scope(engine) as session:
             report = SEEDERS[name](session)

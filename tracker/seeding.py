@@ -168,8 +168,31 @@ def seed_demo(session: Session) -> SeedReport:
             )
             agreements_service.create(session=session, data=data)
         report.count("agreements", agreement is None)
+    seed_demo_users(session, report)
     session.flush()
     return report
+
+
+DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - demo only; `seed demo` refuses in production
+DEMO_USERS = {
+    "demo-sekretariat": "secretariat",
+    "demo-innkjop": "procurement",
+    "demo-kliniker": "clinician",
+    "demo-forum": "forum",
+    "demo-admin": "admin",
+}
+
+
+def seed_demo_users(session: Session, report: SeedReport) -> None:
+    """Add one demo login per role (password DEMO_PASSWORD), for trying the product locally."""
+    from tracker.users import service as users_service
+
+    for name, role in DEMO_USERS.items():
+        existing = users_service.get_by_name(session=session, name=name)
+        if existing is None:
+            users_service.create_user(session=session, name=name, role=role,
+                                      email=f"{name}@example.org", password=DEMO_PASSWORD)
+        report.count("demo users", existing is None)
 
 
 SEEDERS: dict[str, Callable[[Session], SeedReport]] = {
