@@ -123,3 +123,11 @@ def create_temporary_introduction(client: Any, **over: Any) -> dict[str, Any]:
     )
     assert response.status_code == 201, response.json
     return dict(response.json)
+
+
+def patch_current(client: Any, url: str, json: Any = None, **kwargs: Any) -> Any:
+    """PATCH a record with the version it has now, as a client that has just read it."""
+    headers = {"headers": kwargs["headers"]} if "headers" in kwargs else {}
+    version = client.get(url, **headers).json["version"]
+    body = {"version": version, **json} if isinstance(json, dict) else json
+    return client.patch(url, json=body, **kwargs)

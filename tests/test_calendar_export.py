@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import create_temporary_introduction
+from tests.factories import create_temporary_introduction, patch_current
 from tests.flags.helpers import free_port
 from tracker.deadlines import ical
 from tracker.deadlines.service import Deadline, DeadlineKind, DeadlineStatus
@@ -18,11 +18,19 @@ from tracker.flags.enums import SubjectType
 
 def _deadline(**over: object) -> Deadline:
     fields: dict[str, object] = {
-        "uid": "review-introduction-1", "kind": DeadlineKind.review, "date": date(2027, 3, 1),
-        "status": DeadlineStatus.upcoming, "title": "Revurdering: ID2024_001 testinib",
-        "description": "Kriterier", "introduction_id": 1, "nye_metoder_id": "ID2024_001",
-        "method": "ID2024_001 testinib", "subject_type": SubjectType.introduction,
-        "subject_id": 1, "link": "/api/v1/introductions/1", "sequence": 0,
+        "uid": "review-introduction-1",
+        "kind": DeadlineKind.review,
+        "date": date(2027, 3, 1),
+        "status": DeadlineStatus.upcoming,
+        "title": "Revurdering: ID2024_001 testinib",
+        "description": "Kriterier",
+        "introduction_id": 1,
+        "nye_metoder_id": "ID2024_001",
+        "method": "ID2024_001 testinib",
+        "subject_type": SubjectType.introduction,
+        "subject_id": 1,
+        "link": "/api/v1/introductions/1",
+        "sequence": 0,
         "updated_at": datetime(2026, 11, 1, 12, 0, tzinfo=UTC),
     }
     fields.update(over)
@@ -45,8 +53,14 @@ def test_text_is_escaped_and_long_lines_are_folded_at_75_octets():
 
 
 def test_calendar_has_one_all_day_event_per_deadline_with_crlf_lines():
-    text = ical.calendar([_deadline(), _deadline(uid="milestone-4", date=date(2025, 6, 30),
-                                                 title="Datalevering, INSPIRE; første")])
+    text = ical.calendar(
+        [
+            _deadline(),
+            _deadline(
+                uid="milestone-4", date=date(2025, 6, 30), title="Datalevering, INSPIRE; første"
+            ),
+        ]
+    )
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert text.endswith("END:VCALENDAR\r\n")
     assert "\n" not in text.replace("\r\n", "")
@@ -70,10 +84,13 @@ def test_the_feed_updates_an_event_when_the_review_date_moves(client):
     assert "DTSTART;VALUE=DATE:20270301" in lines and "DTSTART;VALUE=DATE:20250630" in lines
     assert _unfold(client.get("/api/v1/calendar.ics").get_data(as_text=True)) == lines
 
-    client.patch(f"/api/v1/introductions/{intro['id']}",
-                 json={"review_date": "2027-09-01", "review_date_reason": "Data forsinket"})
+    patch_current(
+        client,
+        f"/api/v1/introductions/{intro['id']}",
+        json={"review_date": "2027-09-01", "review_date_reason": "Data forsinket"},
+    )
     moved = _unfold(client.get("/api/v1/calendar.ics").get_data(as_text=True))
-    event = moved[moved.index(uid) - 1: moved.index(uid) + 10]
+    event = moved[moved.index(uid) - 1 : moved.index(uid) + 10]
     assert "DTSTART;VALUE=DATE:20270901" in event
     assert "SEQUENCE:1" in event  # same UID, higher sequence: clients update, not duplicate
     assert moved.count(uid) == 1
@@ -84,12 +101,26 @@ def deadlines(client, settings):
     """An overdue milestone, an upcoming review with its flag, and an agreement that ended."""
     settings.smtp_host, settings.smtp_port = "127.0.0.1", free_port()
     intro = create_temporary_introduction(client, review_date="2027-03-01")
-    client.post("/api/v1/agreements", json={
-        "type": "flat_discount", "method_id": intro["method_id"], "introduction_id": intro["id"],
-        "start_date": "2024-04-01", "end_date": "2026-12-31", "status": "expired"})
-    client.post(f"/api/v1/introductions/{intro['id']}/milestones", json={
-        "data_source": "INSPIRE", "description": "=HYPERLINK(\"http://x\")",
-        "expected_date": "2027-06-30", "responsible_party": "Kreftregisteret"})
+    client.post(
+        "/api/v1/agreements",
+        json={
+            "type": "flat_discount",
+            "method_id": intro["method_id"],
+            "introduction_id": intro["id"],
+            "start_date": "2024-04-01",
+            "end_date": "2026-12-31",
+            "status": "expired",
+        },
+    )
+    client.post(
+        f"/api/v1/introductions/{intro['id']}/milestones",
+        json={
+            "data_source": "INSPIRE",
+            "description": '=HYPERLINK("http://x")',
+            "expected_date": "2027-06-30",
+            "responsible_party": "Kreftregisteret",
+        },
+    )
     assert client.post("/api/v1/flags/sweep", json={"as_of": "2027-01-15"}).status_code == 200
     return intro
 
@@ -120,8 +151,11 @@ def test_csv_export_of_the_deadline_list(client, deadlines):
     assert 'filename="frister-2027-01-15.csv"' in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [(r["date"], r["kind"], r["status"]) for r in rows] == [
-        ("2025-06-30", "milestone", "overdue"), ("2026-12-31", "agreement_end", "done"),
-        ("2027-03-01", "review", "upcoming"), ("2027-06-30", "milestone", "upcoming")]
+        ("2025-06-30", "milestone", "overdue"),
+        ("2026-12-31", "agreement_end", "done"),
+        ("2027-03-01", "review", "upcoming"),
+        ("2027-06-30", "milestone", "upcoming"),
+    ]
     assert rows[2]["open_flags"] == "review_upcoming"
     assert rows[3]["description"].startswith("'=HYPERLINK")  # not run as a formula
 
@@ -130,7 +164,8 @@ def test_excel_export_of_the_deadline_list(client, deadlines):
     response = client.get("/api/v1/deadlines.xlsx?as_of=2027-01-15")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Dato", "Status", "Type frist", "ID")
@@ -143,7 +178,13 @@ def test_excel_export_of_the_deadline_list(client, deadlines):
 def test_the_deadline_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert "text/calendar" in paths["/api/v1/calendar.ics"]["get"]["responses"]["200"]["content"]
-    for path in ("/api/v1/deadlines", "/api/v1/deadlines.csv", "/api/v1/deadlines.xlsx",
-                 "/api/v1/flags", "/api/v1/flags/sweep", "/api/v1/notifications",
-                 "/api/v1/reassessments/{case_id}/transitions"):
+    for path in (
+        "/api/v1/deadlines",
+        "/api/v1/deadlines.csv",
+        "/api/v1/deadlines.xlsx",
+        "/api/v1/flags",
+        "/api/v1/flags/sweep",
+        "/api/v1/notifications",
+        "/api/v1/reassessments/{case_id}/transitions",
+    ):
         assert path in paths

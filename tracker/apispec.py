@@ -379,6 +379,8 @@ def build_openapi(*, title: str, version: str) -> dict[str, Any]:
         codes = set(ep.errors) | ({401, 403} if "public" not in roles else set())
         if ep.path_params:
             codes.add(404)
+        if ep.method in WRITE_METHODS:
+            codes.add(409)  # a stale version or a conflicting stored record
         for code in sorted(codes):
             op["responses"][str(code)] = {
                 "description": _STATUS_TEXT.get(code, "Error"),

@@ -13,6 +13,7 @@ from tracker.errors import Conflict, NotFound
 from tracker.timeutil import utcnow
 
 M = TypeVar("M", bound=SQLModel)
+VERSION_HELP = "The version you read; if the record has changed since, the update is refused (409)."
 
 
 def get_or_404(session: Session, model: type[M], record_id: int, *, label: str) -> M:

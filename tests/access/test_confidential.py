@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from tests.access.conftest import auth
-from tests.factories import create_temporary_introduction
+from tests.factories import create_temporary_introduction, patch_current
 
 UNIT_PRICE, DISCOUNT, TIER_DISCOUNT = 48513.37, 27.35, 31.7
 SECRETS = ["48513", "27.35", "31.7"]
@@ -18,26 +18,46 @@ MAY_SEE = {"procurement", "forum", "admin"}
 @pytest.fixture
 def agreement(client):
     intro = create_temporary_introduction(client)
-    created = client.post("/api/v1/agreements", json={
-        "type": "price_volume", "method_id": intro["method_id"], "introduction_id": intro["id"],
-        "start_date": "2025-01-01", "end_date": "2026-12-31", "status": "active",
-        "unit_price_nok": UNIT_PRICE, "discount_percent": DISCOUNT,
-        "structure_description": "Pris-volumavtale i to trinn.",
-        "terms": {"tiers": [{"min_patients": 0, "discount_percent": 20},
-                            {"min_patients": 80, "discount_percent": TIER_DISCOUNT}]},
-    })
+    created = client.post(
+        "/api/v1/agreements",
+        json={
+            "type": "price_volume",
+            "method_id": intro["method_id"],
+            "introduction_id": intro["id"],
+            "start_date": "2025-01-01",
+            "end_date": "2026-12-31",
+            "status": "active",
+            "unit_price_nok": UNIT_PRICE,
+            "discount_percent": DISCOUNT,
+            "structure_description": "Pris-volumavtale i to trinn.",
+            "terms": {
+                "tiers": [
+                    {"min_patients": 0, "discount_percent": 20},
+                    {"min_patients": 80, "discount_percent": TIER_DISCOUNT},
+                ]
+            },
+        },
+    )
     assert created.status_code == 201, created.json
-    client.patch(f"/api/v1/agreements/{created.json['id']}", json={"unit_price_nok": UNIT_PRICE})
+    patch_current(
+        client, f"/api/v1/agreements/{created.json['id']}", json={"unit_price_nok": UNIT_PRICE}
+    )
     return created.json
 
 
 def _texts(client, headers, agreement_id):
     """Everything a user can fetch about the agreement, as text."""
     yield "list", client.get("/api/v1/agreements", headers=headers).get_data(as_text=True)
-    yield "detail", client.get(f"/api/v1/agreements/{agreement_id}",
-                               headers=headers).get_data(as_text=True)
-    for url in ("/api/v1/audit/agreements/{id}", "/api/v1/deadlines", "/api/v1/deadlines.csv",
-                "/api/v1/calendar.ics"):
+    yield (
+        "detail",
+        client.get(f"/api/v1/agreements/{agreement_id}", headers=headers).get_data(as_text=True),
+    )
+    for url in (
+        "/api/v1/audit/agreements/{id}",
+        "/api/v1/deadlines",
+        "/api/v1/deadlines.csv",
+        "/api/v1/calendar.ics",
+    ):
         response = client.get(url.format(id=agreement_id), headers=headers)
         if response.status_code == 200:
             yield url, response.get_data(as_text=True)
@@ -72,8 +92,11 @@ def test_confidential_fields_only_for_roles_allowed(app, agreement, tokens, role
 
 
 def test_a_term_marked_public_is_shown_alone(app, agreement, client):
-    client.patch(f"/api/v1/agreements/{agreement['id']}",
-                 json={"visibility": {"terms.year_start_month": "public"}})
+    patch_current(
+        client,
+        f"/api/v1/agreements/{agreement['id']}",
+        json={"visibility": {"terms.year_start_month": "public"}},
+    )
     public = app.test_client().get(f"/api/v1/agreements/{agreement['id']}").json
     assert public["terms"] == {"year_start_month": 1}
 
@@ -89,7 +112,10 @@ def test_audit_trail_shows_the_full_history(client, agreement):
     trail = client.get(f"/api/v1/audit/introductions/{intro['id']}").json["events"]
     assert [e["action"] for e in trail] == ["create", "update", "update", "update"]
     assert [e["changes"]["uncertainty"][1] for e in trail[1:]] == [
-        "Første revisjon", "Andre revisjon", "Tredje revisjon"]
+        "Første revisjon",
+        "Andre revisjon",
+        "Tredje revisjon",
+    ]
     assert trail[2]["changes"]["uncertainty"][0] == "Første revisjon"
     assert all(e["actor"] == "test-admin" and e["interface"] == "api" for e in trail)
     stale = client.patch(url, json={"uncertainty": "Gammelt utkast", "version": intro["version"]})

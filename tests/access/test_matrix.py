@@ -57,15 +57,21 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/notifications/{notification_id}/read"): LOGGED_IN,
     ("GET", "/api/v1/notification-preferences/{email}"): LOGGED_IN,
     ("PUT", "/api/v1/notification-preferences/{email}"): LOGGED_IN,
-    ("POST", "/api/v1/introductions/{introduction_id}/reassessments"): {"secretariat", "forum",
-                                                                       "admin"},
+    ("POST", "/api/v1/introductions/{introduction_id}/reassessments"): {
+        "secretariat",
+        "forum",
+        "admin",
+    },
     ("GET", "/api/v1/introductions/{introduction_id}/reassessments"): LOGGED_IN,
     ("GET", "/api/v1/reassessments/{case_id}"): LOGGED_IN,
     ("POST", "/api/v1/reassessments/{case_id}/transitions"): {"secretariat", "forum", "admin"},
     ("POST", "/api/v1/reassessments/{case_id}/decision"): {"secretariat", "forum", "admin"},
     ("GET", "/api/v1/phaseout-plans/{plan_id}"): LOGGED_IN,
-    ("POST", "/api/v1/phaseout-plans/{plan_id}/steps/{step_id}/done"): {"secretariat", "forum",
-                                                                      "admin"},
+    ("POST", "/api/v1/phaseout-plans/{plan_id}/steps/{step_id}/done"): {
+        "secretariat",
+        "forum",
+        "admin",
+    },
     ("GET", "/api/v1/introductions/{introduction_id}/outcomes"): ALL,
     ("GET", "/api/v1/introductions/{introduction_id}/outcomes/breakdown"): ALL,
     ("POST", "/api/v1/introductions/{introduction_id}/feeds"): SECRETARIAT,
@@ -82,8 +88,9 @@ def _concrete(path: str, role: str) -> str:
 
 def test_every_operation_is_in_the_expected_table(client):
     document = client.get("/api/v1/openapi.json").json
-    operations = {(method.upper(), path) for path, item in document["paths"].items()
-                  for method in item}
+    operations = {
+        (method.upper(), path) for path, item in document["paths"].items() for method in item
+    }
     missing = sorted(operations - set(EXPECTED))
     assert not missing, f"add these operations to the access table: {missing}"
 
@@ -100,8 +107,9 @@ def test_every_role_against_every_endpoint(app, client, tokens):
                 kwargs = {"json": {}} if method.upper() in {"POST", "PUT", "PATCH"} else {}
                 if path.endswith("/feeds") and method == "post":
                     kwargs = {"data": {}}
-                response = anonymous.open(_concrete(path, role), method=method.upper(),
-                                          headers=headers, **kwargs)
+                response = anonymous.open(
+                    _concrete(path, role), method=method.upper(), headers=headers, **kwargs
+                )
                 denied = response.status_code in (401, 403)
                 expected_status = 401 if role == "public" else 403
                 if role in allowed and denied:

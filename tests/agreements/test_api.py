@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import MethodPayload, create_temporary_introduction
+from tests.factories import MethodPayload, create_temporary_introduction, patch_current
 
 
 @pytest.fixture
@@ -138,11 +138,13 @@ def test_update_checks_terms_against_the_type(client, method_id):
         },
     ).json
     url = f"/api/v1/agreements/{created['id']}"
-    bad = client.patch(url, json={"terms": {"tiers": []}})
+    bad = patch_current(client, url, json={"terms": {"tiers": []}})
     assert bad.status_code == 422
     assert {d["field"] for d in bad.json["details"]} >= {"terms.annual_cap_nok", "terms.tiers"}
-    good = client.patch(
-        url, json={"terms": {"annual_cap_nok": 2_000_000}, "visibility": {"terms": "public"}}
+    good = patch_current(
+        client,
+        url,
+        json={"terms": {"annual_cap_nok": 2_000_000}, "visibility": {"terms": "public"}},
     )
     assert good.json["terms"]["annual_cap_nok"] == 2_000_000
     assert good.json["visibility"]["terms"] == "public"

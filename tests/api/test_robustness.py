@@ -71,3 +71,10 @@ def test_garbage_updates_and_queries(client):
         response = client.get(f"/api/v1/introductions?{query}")
         assert response.status_code == 422, query
     assert client.get(url).json == intro
+
+
+def test_an_update_without_the_version_it_was_based_on_is_refused(client):
+    intro = create_temporary_introduction(client)
+    response = client.patch(f"/api/v1/introductions/{intro['id']}", json={"uncertainty": "Ny"})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json["details"]] == ["version"]

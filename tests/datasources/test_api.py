@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories import data_source_payload
+from tests.factories import data_source_payload, patch_current
 
 
 def test_data_source_round_trip_and_duplicate_code(client):
@@ -25,5 +25,7 @@ def test_filter_by_kind_and_update(client):
     ).json
     listed = client.get("/api/v1/data-sources?kind=quality_registry").json
     assert [s["code"] for s in listed["items"]] == ["KVAL_LUNGE"]
-    changed = client.patch(f"/api/v1/data-sources/{quality['id']}", json={"latency": "månedlig"})
+    changed = patch_current(
+        client, f"/api/v1/data-sources/{quality['id']}", json={"latency": "månedlig"}
+    )
     assert changed.json["latency"] == "månedlig"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories import DecisionPayload, MethodPayload
+from tests.factories import DecisionPayload, MethodPayload, patch_current
 
 
 def test_decision_for_unknown_method_names_method_id(client):
@@ -62,13 +62,14 @@ def test_decisions_are_filtered_by_outcome_and_period(client):
 def test_decision_can_be_corrected(client):
     method = client.post("/api/v1/methods", json=MethodPayload()).json
     decision = client.post("/api/v1/decisions", json=DecisionPayload(method_id=method["id"])).json
-    fixed = client.patch(
+    fixed = patch_current(
+        client,
         f"/api/v1/decisions/{decision['id']}",
         json={"decision_text": "Rettet tekst", "version": decision["version"]},
     )
     assert fixed.status_code == 200 and fixed.json["decision_text"] == "Rettet tekst"
-    before = client.patch(
-        f"/api/v1/decisions/{decision['id']}", json={"effective_date": "2020-01-01"}
+    before = patch_current(
+        client, f"/api/v1/decisions/{decision['id']}", json={"effective_date": "2020-01-01"}
     )
     assert before.status_code == 422
     assert client.get(f"/api/v1/decisions/{decision['id']}").json["effective_date"] == "2024-04-01"

@@ -56,4 +56,3 @@ def _no_real_mail_server(settings: Any) -> None:
     settings.smtp_host = "127.0.0.1"
     settings.smtp_port = free_port()
     settings.smtp_timeout_seconds = 2
-

@@ -49,8 +49,10 @@ def _barrier_rules(barrier: threading.Barrier) -> list[flag_rules.Rule]:
         barrier.wait(timeout=20)
         return []
 
-    return [flag_rules.Rule(kinds=frozenset(), func=wait_for_the_other_sweep),
-            *flag_rules.load_rules()]
+    return [
+        flag_rules.Rule(kinds=frozenset(), func=wait_for_the_other_sweep),
+        *flag_rules.load_rules(),
+    ]
 
 
 @pytest.fixture
@@ -59,10 +61,16 @@ def due_introductions(client: Any) -> list[dict[str, Any]]:
     intros = []
     for review in ("2027-02-01", "2027-03-01", "2027-04-01", "2027-05-01", "2026-12-01"):
         intro = create_temporary_introduction(client, milestones=[], review_date=review)
-        client.post("/api/v1/agreements", json={
-            "type": "flat_discount", "method_id": intro["method_id"],
-            "introduction_id": intro["id"], "start_date": "2025-01-01",
-            "end_date": "2027-03-31"})
+        client.post(
+            "/api/v1/agreements",
+            json={
+                "type": "flat_discount",
+                "method_id": intro["method_id"],
+                "introduction_id": intro["id"],
+                "start_date": "2025-01-01",
+                "end_date": "2027-03-31",
+            },
+        )
         intros.append(intro)
     return intros
 
@@ -75,8 +83,9 @@ def test_two_concurrent_sweeps_raise_each_flag_once(settings, due_introductions,
         engine = make_engine(settings)
         try:
             with session_scope(engine) as session:
-                return flags_service.sweep(session=session, as_of=AS_OF, settings=settings,
-                                           rules=registry)
+                return flags_service.sweep(
+                    session=session, as_of=AS_OF, settings=settings, rules=registry
+                )
         finally:
             engine.dispose()
 
@@ -85,13 +94,13 @@ def test_two_concurrent_sweeps_raise_each_flag_once(settings, due_introductions,
     assert len(opened) == len(set(opened)) == 10  # 5 review flags + 5 agreement flags
 
     with Session(app.extensions["tracker_engine"]) as session:
-        keys = Counter((f.subject_type, f.subject_id, f.kind)
-                       for f in session.exec(select(Flag)).all())
+        keys = Counter(
+            (f.subject_type, f.subject_id, f.kind) for f in session.exec(select(Flag)).all()
+        )
     assert len(keys) == 10 and set(keys.values()) == {1}
 
 
-def test_two_concurrent_sweep_jobs_send_each_e_mail_once(settings, due_introductions, app,
-                                                         mailbox):
+def test_two_concurrent_sweep_jobs_send_each_e_mail_once(settings, due_introductions, app, mailbox):
     def one_job(_: int) -> jobs.SweepOutcome:
         engine = make_engine(settings)
         try:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.factories import create_temporary_introduction, data_source_payload
+from tests.factories import create_temporary_introduction, data_source_payload, patch_current
 from tests.flags.helpers import flags, sweep
 from tracker.flags.feed_rules import agreement_year_start
 
@@ -24,15 +24,19 @@ MONTH = 30.4375
 
 def _csv(starts: list[str], cut: str, prefix: str = "PSN") -> bytes:
     """An extract of patients alive at the data cut, one per treatment start."""
-    rows = [{"patient_id": f"{prefix}-{i:04d}", "treatment_start": start, "last_followup": cut}
-            for i, start in enumerate(starts)]
+    rows = [
+        {"patient_id": f"{prefix}-{i:04d}", "treatment_start": start, "last_followup": cut}
+        for i, start in enumerate(starts)
+    ]
     return pd.DataFrame(rows).to_csv(index=False).encode()
 
 
 def _import(client: Any, intro_id: int, content: bytes, cut: str, source: str = "INSPIRE") -> Any:
-    response = client.post(f"/api/v1/introductions/{intro_id}/feeds", data={
-        "file": (io.BytesIO(content), "uttrekk.csv"), "source": source, "data_cut": cut},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/introductions/{intro_id}/feeds",
+        data={"file": (io.BytesIO(content), "uttrekk.csv"), "source": source, "data_cut": cut},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -59,8 +63,10 @@ def test_a_milestone_is_flagged_due_then_overdue_until_a_delivery_covers_it(clie
     assert due["introduction_id"] == intro["id"]
     assert due["link"] == f"/api/v1/introductions/{intro['id']}"
     assert due["due_date"] == "2025-06-30"
-    assert due["message"] == ("Datalevering fra INSPIRE med datakutt 2024-12-31 forventes "
-                              "2025-06-30 (om 30 dager). Ingen levering fra INSPIRE er importert.")
+    assert due["message"] == (
+        "Datalevering fra INSPIRE med datakutt 2024-12-31 forventes "
+        "2025-06-30 (om 30 dager). Ingen levering fra INSPIRE er importert."
+    )
     assert due["facts"]["data_source"] == "INSPIRE" and due["facts"]["data_cut"] == "2024-12-31"
     assert due["facts"]["days_until"] == 30 and due["facts"]["lead_days"] == 30
     assert due["facts"]["latest_data_cut"] is None
@@ -75,7 +81,8 @@ def test_a_milestone_is_flagged_due_then_overdue_until_a_delivery_covers_it(clie
     assert late["closed"] == [due["id"]] and late["opened"] == [overdue["id"]]
     assert overdue["message"].startswith(
         "Datalevering fra INSPIRE med datakutt 2024-12-31 skulle vært levert 2025-06-30 "
-        "(for 1 dag siden), og ingen levering dekker den.")
+        "(for 1 dag siden), og ingen levering dekker den."
+    )
     assert sweep(client, "2025-08-01")["opened"] == []
     assert _deadline(client, "2025-08-01", milestone["id"])["status"] == "overdue"
 
@@ -86,8 +93,12 @@ def test_a_milestone_is_flagged_due_then_overdue_until_a_delivery_covers_it(clie
     assert _deadline(client, "2025-08-02", milestone["id"])["status"] == "overdue"
 
     # The delivery with the milestone's data cut covers it: the flag closes, the deadline is done.
-    _import(client, intro["id"], _csv(["2024-04-02", "2024-05-01", "2024-09-01"], "2024-12-31"),
-            "2024-12-31")
+    _import(
+        client,
+        intro["id"],
+        _csv(["2024-04-02", "2024-05-01", "2024-09-01"], "2024-12-31"),
+        "2024-12-31",
+    )
     assert sweep(client, "2025-08-03")["closed"] == [overdue["id"]]
     assert flags(client, kind="data_delivery_overdue") == []
     done = _deadline(client, "2025-08-03", milestone["id"])
@@ -105,17 +116,24 @@ def test_a_milestone_is_flagged_due_then_overdue_until_a_delivery_covers_it(clie
 def test_a_milestone_without_a_data_cut_is_covered_by_any_delivery_from_its_source(client):
     intro = create_temporary_introduction(client, review_date="2029-01-01", milestones=[])
     assert client.post("/api/v1/data-sources", json=data_source_payload("NPR")).status_code == 201
-    created = client.post(f"/api/v1/introductions/{intro['id']}/milestones", json={
-        "data_source": "NPR", "description": "Aktivitetsdata", "expected_date": "2025-03-31",
-        "responsible_party": "Helsedirektoratet"})
+    created = client.post(
+        f"/api/v1/introductions/{intro['id']}/milestones",
+        json={
+            "data_source": "NPR",
+            "description": "Aktivitetsdata",
+            "expected_date": "2025-03-31",
+            "responsible_party": "Helsedirektoratet",
+        },
+    )
     assert created.status_code == 201, created.json
     milestone = created.json
 
     sweep(client, "2025-04-10")
     [overdue] = flags(client, kind="data_delivery_overdue")
     assert overdue["subject_id"] == milestone["id"] and overdue["facts"]["data_cut"] is None
-    assert overdue["message"].startswith("Datalevering fra NPR skulle vært levert 2025-03-31 "
-                                         "(for 10 dager siden)")
+    assert overdue["message"].startswith(
+        "Datalevering fra NPR skulle vært levert 2025-03-31 (for 10 dager siden)"
+    )
 
     # A delivery from another source does not count ...
     _import(client, intro["id"], _csv(["2024-04-02"], "2024-06-30"), "2024-06-30")
@@ -130,7 +148,9 @@ def test_the_milestones_of_a_concluded_introduction_raise_no_delivery_flags(clie
     intro = create_temporary_introduction(client, review_date="2029-01-01")
     sweep(client, "2025-07-01")
     [overdue] = flags(client, kind="data_delivery_overdue")
-    concluded = client.patch(f"/api/v1/introductions/{intro['id']}", json={"status": "concluded"})
+    concluded = patch_current(
+        client, f"/api/v1/introductions/{intro['id']}", json={"status": "concluded"}
+    )
     assert concluded.status_code == 200, concluded.json
     assert overdue["id"] in sweep(client, "2025-07-02")["closed"]
 
@@ -146,25 +166,37 @@ def test_the_delivery_lead_time_is_configurable(client, settings):
 
 # --- volume_threshold --------------------------------------------------------------------------
 
-TIERS = [{"min_patients": 0, "discount_percent": 12.5},
-         {"min_patients": 3, "discount_percent": 27.5},
-         {"min_patients": 6, "discount_percent": 41.5}]
+TIERS = [
+    {"min_patients": 0, "discount_percent": 12.5},
+    {"min_patients": 3, "discount_percent": 27.5},
+    {"min_patients": 6, "discount_percent": 41.5},
+]
 
 
 def _price_volume(client: Any, intro: dict[str, Any], **over: Any) -> dict[str, Any]:
-    payload = {"type": "price_volume", "method_id": intro["method_id"],
-               "introduction_id": intro["id"], "start_date": "2024-04-01",
-               "terms": {"tiers": TIERS, "year_start_month": 7}, **over}
+    payload = {
+        "type": "price_volume",
+        "method_id": intro["method_id"],
+        "introduction_id": intro["id"],
+        "start_date": "2024-04-01",
+        "terms": {"tiers": TIERS, "year_start_month": 7},
+        **over,
+    }
     response = client.post("/api/v1/agreements", json=payload)
     assert response.status_code == 201, response.json
     return dict(response.json)
 
 
-@pytest.mark.parametrize(("as_of", "month", "start"), [
-    (date(2025, 6, 30), 7, date(2024, 7, 1)), (date(2025, 7, 1), 7, date(2025, 7, 1)),
-    (date(2025, 12, 31), 1, date(2025, 1, 1)), (date(2026, 1, 1), 1, date(2026, 1, 1)),
-    (date(2026, 3, 15), 12, date(2025, 12, 1)),
-])
+@pytest.mark.parametrize(
+    ("as_of", "month", "start"),
+    [
+        (date(2025, 6, 30), 7, date(2024, 7, 1)),
+        (date(2025, 7, 1), 7, date(2025, 7, 1)),
+        (date(2025, 12, 31), 1, date(2025, 1, 1)),
+        (date(2026, 1, 1), 1, date(2026, 1, 1)),
+        (date(2026, 3, 15), 12, date(2025, 12, 1)),
+    ],
+)
 def test_the_agreement_year_starts_on_the_first_of_its_month(as_of, month, start):
     assert agreement_year_start(as_of, month) == start
 
@@ -174,8 +206,17 @@ def test_a_tier_reached_opens_one_flag_a_higher_tier_updates_it_and_a_new_year_c
     agreement = _price_volume(client, intro)
     _price_volume(client, intro, introduction_id=None)  # not tied to an introduction: skipped
     # Two patients in the previous agreement year, then one start after another from July 2025.
-    starts = ["2025-05-02", "2025-06-20", "2025-07-10", "2025-08-01", "2025-09-15", "2025-10-01",
-              "2025-11-01", "2025-12-01", "2026-01-05"]
+    starts = [
+        "2025-05-02",
+        "2025-06-20",
+        "2025-07-10",
+        "2025-08-01",
+        "2025-09-15",
+        "2025-10-01",
+        "2025-11-01",
+        "2025-12-01",
+        "2026-01-05",
+    ]
     _import(client, intro["id"], _csv(starts, "2026-01-31"), "2026-01-31")
 
     assert sweep(client, "2025-06-30")["opened"] == []  # 2 patients: only the 0-patient tier
@@ -190,11 +231,16 @@ def test_a_tier_reached_opens_one_flag_a_higher_tier_updates_it_and_a_new_year_c
     assert flag["message"] == (
         "Pasientvolumet i pris–volum-avtalen nådde trinnet fra 3 pasienter (trinn 2 av 3) den "
         "2025-09-15, i avtaleåret som startet 2025-07-01. Per 2025-09-15 har 3 pasienter startet "
-        "behandling i avtaleåret. Neste trinn er 6 pasienter.")
+        "behandling i avtaleåret. Neste trinn er 6 pasienter."
+    )
     assert flag["due_date"] == "2025-09-15"
     facts = flag["facts"]
-    assert (facts["patients"], facts["tier"], facts["tier_min_patients"],
-            facts["next_tier_min_patients"]) == (3, 2, 3, 6)
+    assert (
+        facts["patients"],
+        facts["tier"],
+        facts["tier_min_patients"],
+        facts["next_tier_min_patients"],
+    ) == (3, 2, 3, 6)
     assert (facts["year_start"], facts["year_end"]) == ("2025-07-01", "2026-06-30")
     assert facts["reached_on"] == "2025-09-15"
     # The discounts are confidential: neither the message nor the facts tell them.
@@ -229,8 +275,15 @@ def test_only_active_price_volume_agreements_with_a_tier_above_zero_are_flagged(
     _import(client, intro["id"], _csv(starts, "2025-06-30"), "2025-06-30")
     draft = _price_volume(client, intro, status="draft", terms={"tiers": TIERS})
     first_tier_above_zero = _price_volume(
-        client, intro, terms={"tiers": [{"min_patients": 4, "discount_percent": 5},
-                                        {"min_patients": 10, "discount_percent": 9}]})
+        client,
+        intro,
+        terms={
+            "tiers": [
+                {"min_patients": 4, "discount_percent": 5},
+                {"min_patients": 10, "discount_percent": 9},
+            ]
+        },
+    )
     # A calendar-year agreement (the default month) that started within the year: counted from
     # its start, so the two patients before it do not count.
     late_start = _price_volume(client, intro, start_date="2025-02-15", terms={"tiers": TIERS})
@@ -241,15 +294,19 @@ def test_only_active_price_volume_agreements_with_a_tier_above_zero_are_flagged(
     assert found[first_tier_above_zero["id"]]["facts"]["year_start"] == "2025-01-01"
     assert draft["id"] not in found and late_start["id"] not in found
 
-    moved = client.patch(f"/api/v1/agreements/{late_start['id']}",
-                         json={"start_date": "2025-01-01"})
+    moved = patch_current(
+        client, f"/api/v1/agreements/{late_start['id']}", json={"start_date": "2025-01-01"}
+    )
     assert moved.status_code == 200, moved.json
     sweep(client, "2025-05-02")
     assert {f["subject_id"] for f in flags(client, kind="volume_threshold")} == {
-        first_tier_above_zero["id"], late_start["id"]}
+        first_tier_above_zero["id"],
+        late_start["id"],
+    }
 
-    expired = client.patch(f"/api/v1/agreements/{first_tier_above_zero['id']}",
-                           json={"status": "expired"})
+    expired = patch_current(
+        client, f"/api/v1/agreements/{first_tier_above_zero['id']}", json={"status": "expired"}
+    )
     assert expired.status_code == 200, expired.json
     assert sweep(client, "2025-05-03")["closed"] == [found[first_tier_above_zero["id"]]["id"]]
 
@@ -257,8 +314,16 @@ def test_only_active_price_volume_agreements_with_a_tier_above_zero_are_flagged(
 # --- outcome_divergence ------------------------------------------------------------------------
 
 START = date(2024, 4, 1)
-OS_ONLY = {"curves": [{"endpoint": "OS", "distribution": "weibull",
-                       "parameters": {"scale": 14.0, "shape": 1.2}, "time_unit": "months"}]}
+OS_ONLY = {
+    "curves": [
+        {
+            "endpoint": "OS",
+            "distribution": "weibull",
+            "parameters": {"scale": 14.0, "shape": 1.2},
+            "time_unit": "months",
+        }
+    ]
+}
 
 
 def _cohort(seed: int, scale_months: float, follow_days: int, n: int = 300) -> tuple[bytes, str]:
@@ -269,18 +334,24 @@ def _cohort(seed: int, scale_months: float, follow_days: int, n: int = 300) -> t
     for i, t in enumerate(days):
         died = t <= follow_days
         end = START + timedelta(days=int(min(t, follow_days)))
-        rows.append({"patient_id": f"PSN-{seed}-{i:05d}", "treatment_start": START.isoformat(),
-                     "last_followup": end.isoformat(),
-                     "death_date": end.isoformat() if died else ""})
+        rows.append(
+            {
+                "patient_id": f"PSN-{seed}-{i:05d}",
+                "treatment_start": START.isoformat(),
+                "last_followup": end.isoformat(),
+                "death_date": end.isoformat() if died else "",
+            }
+        )
     cut = (START + timedelta(days=follow_days)).isoformat()
     return pd.DataFrame(rows).to_csv(index=False).encode(), cut
 
 
 def test_worse_outcomes_than_assumed_raise_a_flag_that_closes_on_data_matching_the_assumption(
-    client
+    client,
 ):
-    intro = create_temporary_introduction(client, review_date="2027-03-01", milestones=[],
-                                          assumptions=OS_ONLY)
+    intro = create_temporary_introduction(
+        client, review_date="2027-03-01", milestones=[], assumptions=OS_ONLY
+    )
     assert sweep(client, "2026-01-01")["opened"] == []  # no data yet
 
     content, cut = _cohort(seed=11, scale_months=7.0, follow_days=800)  # half the assumed scale
@@ -294,7 +365,8 @@ def test_worse_outcomes_than_assumed_raise_a_flag_that_closes_on_data_matching_t
     assert flag["message"] == (
         f"Registerdataene (INSPIRE datakutt {cut}) er dårligere enn antatt ved innføringen for "
         "totaloverlevelse (OS): flere hendelser enn den antatte kurven gir. Revurdering "
-        "2027-03-01 (om 243 dager).")
+        "2027-03-01 (om 243 dager)."
+    )
     facts = flag["facts"]
     assert facts["endpoints"] == ["OS"] and facts["verdicts"] == {"OS": "worse"}
     assert "observed/expected" in facts["rules"]["OS"]
@@ -314,10 +386,12 @@ def test_worse_outcomes_than_assumed_raise_a_flag_that_closes_on_data_matching_t
 
 
 def test_a_concluded_introduction_is_no_longer_flagged_for_divergence(client):
-    intro = create_temporary_introduction(client, review_date="2027-03-01", milestones=[],
-                                          assumptions=OS_ONLY)
-    untouched = create_temporary_introduction(client, review_date="2027-03-01", milestones=[],
-                                              assumptions=OS_ONLY)
+    intro = create_temporary_introduction(
+        client, review_date="2027-03-01", milestones=[], assumptions=OS_ONLY
+    )
+    untouched = create_temporary_introduction(
+        client, review_date="2027-03-01", milestones=[], assumptions=OS_ONLY
+    )
     content, cut = _cohort(seed=21, scale_months=7.0, follow_days=800)
     _import(client, intro["id"], content, cut)
     # The other introduction has data too, but they fit its assumed curve.
@@ -328,7 +402,9 @@ def test_a_concluded_introduction_is_no_longer_flagged_for_divergence(client):
     [flag] = flags(client, kind="outcome_divergence")
     assert flag["subject_id"] == intro["id"]
 
-    concluded = client.patch(f"/api/v1/introductions/{intro['id']}", json={"status": "concluded"})
+    concluded = patch_current(
+        client, f"/api/v1/introductions/{intro['id']}", json={"status": "concluded"}
+    )
     assert concluded.status_code == 200, concluded.json
     assert flag["id"] in sweep(client, "2026-07-02")["closed"]
     assert flags(client, kind="outcome_divergence") == []

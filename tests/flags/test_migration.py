@@ -10,8 +10,15 @@ from sqlmodel import SQLModel
 import tracker.models  # noqa: F401 - registers every table
 from tracker import migrate
 
-OWN_TABLES = {"flag", "notification", "notification_preference", "reassessment_case",
-              "reassessment_step", "phaseout_plan", "phaseout_step"}
+OWN_TABLES = {
+    "flag",
+    "notification",
+    "notification_preference",
+    "reassessment_case",
+    "reassessment_step",
+    "phaseout_plan",
+    "phaseout_step",
+}
 
 
 def _table_of(diff: tuple) -> str | None:  # type: ignore[type-arg]

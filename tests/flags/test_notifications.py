@@ -17,8 +17,11 @@ def _notifications(client, recipient=SECRETARIAT, **filters):
 
 def test_a_new_flag_is_e_mailed_to_the_people_responsible(client, mailbox):
     intro = create_temporary_introduction(
-        client, milestones=[], review_date="2027-03-01",
-        responsible_emails=[SECRETARIAT, "Fagansvarlig@Example.org"])
+        client,
+        milestones=[],
+        review_date="2027-03-01",
+        responsible_emails=[SECRETARIAT, "Fagansvarlig@Example.org"],
+    )
     report = sweep(client, "2027-01-15")
     assert report["notifications_queued"] == 2 and report["emails_sent"] == 2
 
@@ -52,8 +55,12 @@ def test_links_in_e_mails_use_the_public_address_when_one_is_set(client, mailbox
 
 
 def test_a_failed_send_is_retried_by_the_next_sweep_without_breaking_it(client, mailbox, settings):
-    create_temporary_introduction(client, milestones=[], review_date="2027-03-01",
-                                  responsible_emails=[SECRETARIAT, "fag@example.org"])
+    create_temporary_introduction(
+        client,
+        milestones=[],
+        review_date="2027-03-01",
+        responsible_emails=[SECRETARIAT, "fag@example.org"],
+    )
     port = settings.smtp_port
     settings.smtp_port = 1  # nothing listens there
     report = sweep(client, "2027-01-15")
@@ -81,11 +88,13 @@ def test_a_digest_recipient_gets_one_e_mail_a_day_listing_the_new_flags(
 
     first = create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     second = create_temporary_introduction(client, milestones=[], review_date="2026-12-01")
-    chosen = client.put(f"/api/v1/notification-preferences/{SECRETARIAT}",
-                        json={"mode": "daily_digest"})
+    chosen = client.put(
+        f"/api/v1/notification-preferences/{SECRETARIAT}", json={"mode": "daily_digest"}
+    )
     assert chosen.status_code == 200 and chosen.json["mode"] == "daily_digest"
     assert client.get(f"/api/v1/notification-preferences/{SECRETARIAT}").json["mode"] == (
-        "daily_digest")
+        "daily_digest"
+    )
 
     report = sweep(client, "2027-01-15")
     assert report["notifications_queued"] == 2 and report["emails_sent"] == 0
@@ -101,10 +110,14 @@ def test_a_digest_recipient_gets_one_e_mail_a_day_listing_the_new_flags(
     assert "Revurdering på overtid" in body and "Revurdering nærmer seg" in body
     assert all(n["sent_at"] for n in _notifications(client))
 
-    assert "Digest: 0 e-mails sent." in cli.invoke(
-        main, ["flags", "digest", "--today", "2027-01-15"]).output
-    assert "Digest: 0 e-mails sent." in cli.invoke(
-        main, ["flags", "digest", "--today", "2027-01-16"]).output
+    assert (
+        "Digest: 0 e-mails sent."
+        in cli.invoke(main, ["flags", "digest", "--today", "2027-01-15"]).output
+    )
+    assert (
+        "Digest: 0 e-mails sent."
+        in cli.invoke(main, ["flags", "digest", "--today", "2027-01-16"]).output
+    )
     assert len(mailbox.messages) == 1
 
 
@@ -112,8 +125,10 @@ def test_a_snoozed_flag_is_notified_again_when_the_snooze_ends(client, mailbox):
     create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     sweep(client, "2027-01-15")
     [flag] = flags(client)
-    client.post(f"/api/v1/flags/{flag['id']}/snooze",
-                json={"until": "2027-02-01", "reason": "Ferie", "as_of": "2027-01-15"})
+    client.post(
+        f"/api/v1/flags/{flag['id']}/snooze",
+        json={"until": "2027-02-01", "reason": "Ferie", "as_of": "2027-01-15"},
+    )
     assert sweep(client, "2027-01-31")["emails_sent"] == 0
     assert sweep(client, "2027-02-01")["emails_sent"] == 1
     assert len(mailbox.messages) == 2
@@ -129,7 +144,15 @@ def test_nobody_is_notified_when_nobody_is_responsible(client, mailbox):
 
 def test_bad_recipients_are_refused(client):
     assert client.get("/api/v1/notifications?recipient=kari").status_code == 422
-    assert client.put("/api/v1/notification-preferences/kari",
-                      json={"mode": "daily_digest"}).status_code == 422
-    assert client.put(f"/api/v1/notification-preferences/{SECRETARIAT}",
-                      json={"mode": "weekly"}).status_code == 422
+    assert (
+        client.put(
+            "/api/v1/notification-preferences/kari", json={"mode": "daily_digest"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.put(
+            f"/api/v1/notification-preferences/{SECRETARIAT}", json={"mode": "weekly"}
+        ).status_code
+        == 422
+    )

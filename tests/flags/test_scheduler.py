@@ -56,8 +56,10 @@ def test_triggering_the_sweep_job_runs_a_sweep(scheduler, settings, client):
     scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     job = scheduler.get_job("flag-sweep")
     # Run it now, as if today were 2027-01-15 (the job itself reads the clock otherwise).
-    job.modify(kwargs={**job.kwargs, "as_of": date(2027, 1, 15)},
-               next_run_time=datetime.now(scheduler.timezone))
+    job.modify(
+        kwargs={**job.kwargs, "as_of": date(2027, 1, 15)},
+        next_run_time=datetime.now(scheduler.timezone),
+    )
     scheduler.resume()
     assert done.wait(timeout=30), "the sweep job did not run"
     assert outcome["error"] is None

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from tests.factories import create_temporary_introduction
+from tests.factories import create_temporary_introduction, patch_current
 from tests.flags.helpers import flags, sweep
 from tracker.flags.enums import FlagKind, SubjectType
 from tracker.flags.models import Flag
@@ -43,8 +43,11 @@ def test_review_flags_move_from_upcoming_to_overdue_and_keep_their_history(clien
     assert closed["closed_on"] == "2027-03-02"
 
     # England's data periods slipped: the review date is revised, with its history.
-    moved = client.patch(f"/api/v1/introductions/{intro['id']}", json={
-        "review_date": "2027-12-01", "review_date_reason": "INSPIRE-data forsinket"})
+    moved = patch_current(
+        client,
+        f"/api/v1/introductions/{intro['id']}",
+        json={"review_date": "2027-12-01", "review_date_reason": "INSPIRE-data forsinket"},
+    )
     assert moved.status_code == 200
     assert sweep(client, "2027-03-03")["closed"] == [overdue["id"]]
     assert flags(client) == []
@@ -60,8 +63,11 @@ def test_a_moved_review_date_within_the_lead_time_updates_the_open_flag(client):
     intro = create_temporary_introduction(client, milestones=[], review_date="2027-03-01")
     sweep(client, "2027-01-15")
     [flag] = flags(client)
-    client.patch(f"/api/v1/introductions/{intro['id']}",
-                 json={"review_date": "2027-04-01", "review_date_reason": "Ny datakutt"})
+    patch_current(
+        client,
+        f"/api/v1/introductions/{intro['id']}",
+        json={"review_date": "2027-04-01", "review_date_reason": "Ny datakutt"},
+    )
     report = sweep(client, "2027-01-16")
     assert report["refreshed"] == [flag["id"]] and report["opened"] == []
     [same] = flags(client)
@@ -77,9 +83,15 @@ def test_the_review_lead_time_is_configurable(client, settings):
 
 
 def _agreement(client, intro, **over):
-    payload = {"type": "flat_discount", "method_id": intro["method_id"],
-               "introduction_id": intro["id"], "start_date": "2025-01-01",
-               "end_date": "2027-06-30", "discount_percent": 20, **over}
+    payload = {
+        "type": "flat_discount",
+        "method_id": intro["method_id"],
+        "introduction_id": intro["id"],
+        "start_date": "2025-01-01",
+        "end_date": "2027-06-30",
+        "discount_percent": 20,
+        **over,
+    }
     response = client.post("/api/v1/agreements", json=payload)
     assert response.status_code == 201, response.json
     return response.json
@@ -100,7 +112,7 @@ def test_agreement_expiring_opens_90_days_ahead_and_closes_when_settled(client):
     [still] = flags(client, kind="agreement_expiring")
     assert still["id"] == flag["id"]
 
-    client.patch(f"/api/v1/agreements/{agreement['id']}", json={"status": "expired"})
+    patch_current(client, f"/api/v1/agreements/{agreement['id']}", json={"status": "expired"})
     assert sweep(client, "2027-07-06")["closed"] == [flag["id"]]
 
 
@@ -120,8 +132,10 @@ def test_analysis_plan_missing_30_days_after_the_decision(client):
     assert flag["subject_id"] == intro["id"] and flag["due_date"] == "2024-04-17"
     assert "2024-03-18" in flag["message"] and flag["facts"]["grace_days"] == 30
 
-    plan = client.post(f"/api/v1/introductions/{intro['id']}/analysis-plans",
-                       json={"text": "OS fra behandlingsstart."})
+    plan = client.post(
+        f"/api/v1/introductions/{intro['id']}/analysis-plans",
+        json={"text": "OS fra behandlingsstart."},
+    )
     assert plan.status_code == 201
     assert sweep(client, "2024-04-18")["closed"] == [flag["id"]]
 
@@ -137,27 +151,37 @@ def test_acknowledged_flags_stay_open_and_snoozed_flags_hide_until_their_date(cl
     [flag] = flags(client)
     url = f"/api/v1/flags/{flag['id']}"
 
-    ack = client.post(f"{url}/acknowledge", json={"reason": "Sekretariatet har bestilt data"},
-                      headers=as_user("kari"))
+    ack = client.post(
+        f"{url}/acknowledge",
+        json={"reason": "Sekretariatet har bestilt data"},
+        headers=as_user("kari"),
+    )
     assert ack.status_code == 200
     assert ack.json["acknowledged_by"] == "kari" and ack.json["is_open"]
     assert ack.json["acknowledged_reason"] == "Sekretariatet har bestilt data"
 
-    past = client.post(f"{url}/snooze", json={"until": "2027-01-10", "reason": "x",
-                                              "as_of": "2027-01-15"})
+    past = client.post(
+        f"{url}/snooze", json={"until": "2027-01-10", "reason": "x", "as_of": "2027-01-15"}
+    )
     assert past.status_code == 422 and past.json["details"][0]["field"] == "until"
-    snoozed = client.post(f"{url}/snooze", json={"until": "2027-02-01", "reason": "Venter på NPR",
-                                                 "as_of": "2027-01-15"})
+    snoozed = client.post(
+        f"{url}/snooze",
+        json={"until": "2027-02-01", "reason": "Venter på NPR", "as_of": "2027-01-15"},
+    )
     assert snoozed.status_code == 200 and snoozed.json["snoozed_until"] == "2027-02-01"
 
     assert flags(client, as_of="2027-01-20") == []
     assert [f["id"] for f in flags(client, as_of="2027-01-20", include_snoozed="true")] == [
-        flag["id"]]
+        flag["id"]
+    ]
     assert [f["id"] for f in flags(client, as_of="2027-02-01")] == [flag["id"]]
     assert sweep(client, "2027-01-20")["opened"] == []  # still one open flag
 
-    client.patch(f"/api/v1/introductions/{flag['introduction_id']}",
-                 json={"review_date": "2028-06-01", "review_date_reason": "Utsatt"})
+    patch_current(
+        client,
+        f"/api/v1/introductions/{flag['introduction_id']}",
+        json={"review_date": "2028-06-01", "review_date_reason": "Utsatt"},
+    )
     sweep(client, "2027-01-21")
     closed = client.get(url).json
     assert not closed["is_open"] and closed["acknowledged_by"] == "kari"
@@ -178,8 +202,15 @@ def test_flag_list_filters_and_unknown_flag(client):
 
 def test_the_database_refuses_a_second_open_flag_for_the_same_cause(session):
     def flag(**over):
-        return Flag(kind="review_upcoming", subject_type="introduction", subject_id=7,
-                    link="/x", message="m", opened_on=date(2027, 1, 1), **over)
+        return Flag(
+            kind="review_upcoming",
+            subject_type="introduction",
+            subject_id=7,
+            link="/x",
+            message="m",
+            opened_on=date(2027, 1, 1),
+            **over,
+        )
 
     closed = datetime(2026, 1, 1, tzinfo=UTC)
     session.add(flag(closed_at=closed, closed_on=closed.date()))
@@ -208,11 +239,18 @@ def test_cli_scan_runs_the_sweep_for_a_given_day(client, cli):
 def test_a_new_rule_plugs_in_as_one_function_and_kinds_without_one_are_left_alone(
     session, settings
 ):
-    overdue = [FlagCandidate(
-        kind=FlagKind.data_delivery_overdue, subject_type=SubjectType.milestone, subject_id=42,
-        introduction_id=None, link="/api/v1/introductions/1",
-        message="Leveransen fra INSPIRE skulle kommet 2025-06-30.",
-        facts={"expected_date": "2025-06-30"}, due_date=date(2025, 6, 30))]
+    overdue = [
+        FlagCandidate(
+            kind=FlagKind.data_delivery_overdue,
+            subject_type=SubjectType.milestone,
+            subject_id=42,
+            introduction_id=None,
+            link="/api/v1/introductions/1",
+            message="Leveransen fra INSPIRE skulle kommet 2025-06-30.",
+            facts={"expected_date": "2025-06-30"},
+            due_date=date(2025, 6, 30),
+        )
+    ]
     causes = {"now": overdue}
 
     def deliveries(session, as_of, settings):  # type: ignore[no-untyped-def]
@@ -220,19 +258,24 @@ def test_a_new_rule_plugs_in_as_one_function_and_kinds_without_one_are_left_alon
 
     # Every kind has its rule now; a deployment without the feed rules lacks the delivery one.
     without = [r for r in load_rules() if FlagKind.data_delivery_overdue not in r.kinds]
-    plugged = [*without, Rule(kinds=frozenset({FlagKind.data_delivery_overdue}),
-                              func=deliveries)]
+    plugged = [*without, Rule(kinds=frozenset({FlagKind.data_delivery_overdue}), func=deliveries)]
     with pytest.raises(ValueError, match="one rule per kind"):
         rule(FlagKind.review_overdue)(deliveries)
 
-    opened = sweep_service(session=session, as_of=date(2025, 7, 1), settings=settings,
-                           rules=plugged).opened
+    opened = sweep_service(
+        session=session, as_of=date(2025, 7, 1), settings=settings, rules=plugged
+    ).opened
     assert len(opened) == 1
     # Without its rule (e.g. a deployment that lacks the feeds) the flag is not touched ...
-    assert sweep_service(session=session, as_of=date(2025, 7, 2), settings=settings,
-                         rules=without).closed == []
+    assert (
+        sweep_service(
+            session=session, as_of=date(2025, 7, 2), settings=settings, rules=without
+        ).closed
+        == []
+    )
     # ... and with it, the flag closes when the cause is gone.
     causes["now"] = []
-    closed = sweep_service(session=session, as_of=date(2025, 7, 3), settings=settings,
-                           rules=plugged).closed
+    closed = sweep_service(
+        session=session, as_of=date(2025, 7, 3), settings=settings, rules=plugged
+    ).closed
     assert closed == opened

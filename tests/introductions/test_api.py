@@ -12,6 +12,7 @@ from tests.factories import (
     create_temporary_introduction,
     data_source_payload,
     introduction_payload,
+    patch_current,
 )
 
 
@@ -235,11 +236,12 @@ def test_second_introduction_for_the_same_decision_conflicts(client, decision_id
 def test_moving_the_review_date_keeps_its_history_with_reason_and_who(client, as_user):
     intro = create_temporary_introduction(client)
     url = f"/api/v1/introductions/{intro['id']}"
-    no_reason = client.patch(url, json={"review_date": "2027-09-01"})
+    no_reason = patch_current(client, url, json={"review_date": "2027-09-01"})
     assert no_reason.status_code == 422
     assert "review_date_reason" in no_reason.json["details"][0]["message"]
 
-    moved = client.patch(
+    moved = patch_current(
+        client,
         url,
         json={
             "review_date": "2027-09-01",
@@ -299,9 +301,15 @@ def test_nested_parts_can_be_added_and_changed(client):
     assert added.status_code == 201
     milestone = added.json["milestones"][-1]
     changed = client.patch(
-        f"{base}/milestones/{milestone['id']}", json={"expected_date": "2026-09-30"}
+        f"{base}/milestones/{milestone['id']}",
+        json={"expected_date": "2026-09-30", "version": milestone["version"]},
     )
     assert changed.json["milestones"][-1]["expected_date"] == "2026-09-30"
+    stale = client.patch(
+        f"{base}/milestones/{milestone['id']}",
+        json={"expected_date": "2026-12-31", "version": milestone["version"]},
+    )
+    assert stale.status_code == 409
     pfs = {"endpoint": "PFS", "distribution": "exponential", "parameters": {"rate": 0.1}}
     put = client.put(f"{base}/assumptions/PFS", json=pfs)
     assert put.status_code == 200
@@ -309,7 +317,8 @@ def test_nested_parts_can_be_added_and_changed(client):
     mismatch = client.put(f"{base}/assumptions/OS", json=pfs)
     assert mismatch.status_code == 422
     wrong_parent = client.patch(
-        f"/api/v1/introductions/999999/milestones/{milestone['id']}", json={"description": "x"}
+        f"/api/v1/introductions/999999/milestones/{milestone['id']}",
+        json={"description": "x", "version": 1},
     )
     assert wrong_parent.status_code == 404
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import DecisionPayload, MethodPayload
+from tests.factories import DecisionPayload, MethodPayload, patch_current
 
 
 def test_method_is_created_read_and_listed(client):
@@ -56,10 +56,13 @@ def test_duplicate_nye_metoder_id_conflicts(client):
 
 def test_update_refuses_null_for_required_fields_and_keeps_the_value(client):
     method = client.post("/api/v1/methods", json=MethodPayload()).json
-    response = client.patch(f"/api/v1/methods/{method['id']}", json={"active_substance": None})
+    response = patch_current(
+        client, f"/api/v1/methods/{method['id']}", json={"active_substance": None}
+    )
     assert response.status_code == 422
     assert response.json["details"][0]["field"] == "active_substance"
-    changed = client.patch(
+    changed = patch_current(
+        client,
         f"/api/v1/methods/{method['id']}",
         json={"trade_name": "Nytt navn", "version": method["version"]},
     )

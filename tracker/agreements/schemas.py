@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, m
 
 from tracker.agreements.enums import AgreementStatus, OecdCategory, OecdLevel, Visibility
 from tracker.apispec import UNION_TAGS
+from tracker.crud import VERSION_HELP
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 
@@ -251,7 +252,7 @@ class AgreementUpdate(_In):
     oecd_level: OecdLevel | None = None
     terms: dict[str, Any] | None = None
     visibility: dict[str, Visibility] | None = None
-    version: int | None = None
+    version: int = Field(ge=1, description=VERSION_HELP)
 
     @field_validator("visibility")
     @classmethod

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pydantic import ConfigDict, StringConstraints
 from sqlmodel import Field, SQLModel
 
-from tracker.crud import not_null
+from tracker.crud import VERSION_HELP, not_null
 from tracker.datasources.enums import DataSourceKind
 from tracker.models_base import RecordMixin, enum_column
 
@@ -56,7 +56,7 @@ class DataSourceUpdate(SQLModel):
     legal_basis: str | None = None
     limits: str | None = None
     patient_level: bool | None = None
-    version: int | None = None
+    version: int = Field(ge=1, description=VERSION_HELP)
 
     _not_null = not_null("name", "kind", "holds", "patient_level")
 

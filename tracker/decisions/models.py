@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import ConfigDict, model_validator
 from sqlmodel import Field, SQLModel
 
-from tracker.crud import not_null
+from tracker.crud import VERSION_HELP, not_null
 from tracker.decisions.enums import DecisionOutcome
 from tracker.models_base import RecordMixin, enum_column
 
@@ -67,7 +67,7 @@ class DecisionUpdate(SQLModel):
     effective_date: date | None = None
     decision_text: str | None = Field(default=None, min_length=1)
     reference: str | None = Field(default=None, max_length=500)
-    version: int | None = None
+    version: int = Field(ge=1, description=VERSION_HELP)
 
     _not_null = not_null("decision_date", "outcome", "decision_text")
 

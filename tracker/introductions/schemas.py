@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from tracker.apispec import UNION_TAGS
-from tracker.crud import not_null
+from tracker.crud import VERSION_HELP, not_null
 from tracker.introductions.enums import Endpoint, IntroductionStatus, OutcomeKind, TimeUnit
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -200,6 +200,8 @@ class OutcomeMeasureUpdate(_In):
     responsible_party: str | None = Field(default=None, min_length=1, max_length=200)
     data_expected_by: date | None = None
 
+    version: int = Field(ge=1, description=VERSION_HELP)
+
     _not_null = not_null("name", "kind", "definition", "data_source", "responsible_party")
 
 
@@ -226,6 +228,8 @@ class MilestoneUpdate(_In):
     expected_date: date | None = None
     data_cut: date | None = None
     responsible_party: str | None = Field(default=None, min_length=1, max_length=200)
+
+    version: int = Field(ge=1, description=VERSION_HELP)
 
     _not_null = not_null("data_source", "description", "expected_date", "responsible_party")
 
@@ -288,7 +292,7 @@ class IntroductionUpdate(_In):
     expected_patients_per_year: int | None = Field(default=None, ge=0)
     expected_treatment_duration_months: float | None = Field(default=None, gt=0)
     cost_per_qaly: CostPerQaly | None = None
-    version: int | None = Field(default=None, description="The version you read.")
+    version: int = Field(ge=1, description=VERSION_HELP)
 
     _not_null = not_null(
         "uncertainty",

@@ -380,9 +380,10 @@ def update_milestone(
 
 
 def _update_child(session: Session, row: Any, data: Any) -> Any:
+    check_version(row, data.version, label=type(row).__name__)
     if data.data_source is not None:
         row.data_source_id = _source_id(session, data.data_source, "data_source")
-    apply_changes(row, data, exclude=["data_source"])
+    apply_changes(row, data, exclude=["data_source", "version"])
     session.add(row)
     session.flush()
     return row

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import ConfigDict, field_validator
 from sqlmodel import Field, SQLModel
 
-from tracker.crud import not_null
+from tracker.crud import VERSION_HELP, not_null
 from tracker.methods.enums import MAStatus, MethodType
 from tracker.models_base import JSONType, RecordMixin, enum_column
 
@@ -93,9 +93,7 @@ class MethodUpdate(_IndicationChecks, SQLModel):
     ma_status: MAStatus | None = None
     orphan: bool | None = None
     atmp: bool | None = None
-    version: int | None = Field(
-        default=None, description="The version you read; a stale version is refused with 409."
-    )
+    version: int = Field(ge=1, description=VERSION_HELP)
 
 
 class MethodRead(MethodBase):
