@@ -94,7 +94,8 @@ def _resolve() -> Principal:
             raise Unauthorized(
                 "The API token is unknown or revoked; ask an administrator for a new one."
             )
-        db.commit()  # keep last_used_at
+        if db.dirty:
+            db.commit()  # keep last_used_at
         return Principal(
             name=user.name,
             role=Role(user.role),

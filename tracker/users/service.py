@@ -94,8 +94,11 @@ def user_for_token(*, session: Session, token: str, now: datetime) -> User | Non
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    row.last_used_at = now
-    session.add(row)
+    # Record use at most once a minute: a write (and commit) on every request would cost more
+    # than the request itself.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
+        session.add(row)
     return user
 
 
