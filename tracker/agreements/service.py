@@ -55,14 +55,11 @@ def create(*, session: Session, data: s.AgreementCreate) -> PriceAgreement:
     _check_links(session, body.method_id, body.introduction_id)
     visibility = {**s.default_visibility(), **body.visibility}
     agreement = PriceAgreement(
-        **body.model_dump(mode="json", exclude={"terms", "visibility"}),
+        **body.model_dump(exclude={"terms", "visibility"}),
         oecd_category=oecd_category_for(AgreementType(body.type)),
         terms=body.terms.model_dump(mode="json"),
         visibility={k: str(v) for k, v in visibility.items()},
     )
-    # model_dump(mode="json") gave ISO strings for dates; store real dates.
-    agreement.start_date = body.start_date
-    agreement.end_date = body.end_date
     session.add(agreement)
     session.flush()
     return agreement

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from tracker.crud import apply_changes, check_version, get_or_404, paginate
+from tracker.crud import apply_changes, apply_values, check_version, get_or_404, paginate
 from tracker.datasources import service as datasources_service
 from tracker.datasources.models import DataSource
 from tracker.decisions.enums import DecisionOutcome
@@ -211,10 +211,7 @@ def set_status(
 ) -> TemporaryIntroduction:
     """Move an introduction to a status (the reassessment workflow drives it)."""
     intro = get(session=session, introduction_id=introduction_id)
-    if intro.status != status:
-        intro.status = status
-        intro.updated_at = utcnow()
-        intro.version += 1
+    if apply_values(intro, {"status": status}):
         session.add(intro)
         session.flush()
     return intro
@@ -303,20 +300,15 @@ def update(
                 changed_by=actor,
             )
         )
-    changed = apply_changes(
-        intro, data, exclude=["version", "review_date_reason", "exit_plan", "cost_per_qaly"]
+    # The API nests the exit plan and cost per QALY; the table stores them as flat columns.
+    values = data.model_dump(
+        exclude_unset=True, exclude={"version", "review_date_reason", "exit_plan", "cost_per_qaly"}
     )
-    extra: dict[str, Any] = {}
     if data.exit_plan is not None:
-        extra.update(_exit_plan_columns(data.exit_plan))
+        values.update(_exit_plan_columns(data.exit_plan))
     if "cost_per_qaly" in fields:
-        extra.update(_cost_columns(data.cost_per_qaly))
-    extra_changed = {k: v for k, v in extra.items() if getattr(intro, k) != v}
-    for key, value in extra_changed.items():
-        setattr(intro, key, value)
-    if extra_changed and not changed:
-        intro.updated_at = utcnow()
-        intro.version += 1
+        values.update(_cost_columns(data.cost_per_qaly))
+    apply_values(intro, values)
     session.add(intro)
     session.flush()
     return intro
