@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.json_schema import models_json_schema
 from sqlalchemy.exc import DataError, IntegrityError
@@ -213,6 +213,11 @@ class ApiBlueprint(Blueprint):
                     return result
                 if status == 204:
                     return "", 204
+                if isinstance(result, BaseModel):
+                    # pydantic writes the JSON itself, several times faster than json.dumps.
+                    return current_app.response_class(
+                        result.model_dump_json() + "\n", status, mimetype="application/json"
+                    )
                 return jsonify(_serialize(result)), status
 
             self.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])

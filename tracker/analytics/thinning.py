@@ -19,32 +19,76 @@ def _greedy(values: FloatArray, tolerance: float, limit: int) -> npt.NDArray[np.
     Starting from row 0, the next kept row is the first row whose values differ from the
     current kept row by more than ``tolerance`` in any column. Extending every step as far as
     possible is optimal (fewest rows) for this constraint. Returns ``None`` as soon as more than
-    ``limit`` rows would be needed. The scan is vectorised in geometrically growing blocks, so
-    the Python loop runs once per kept row, not once per input row.
+    ``limit`` rows would be needed.
+
+    Survival and its band fall as time goes on, except near the end, where the upper bound may
+    rise as the risk set shrinks. While every column falls, each step is found by binary search
+    (all rows at once); from the first rise or missing value on, by scanning forward.
     """
     n = values.shape[0]
+    falling = _falling_rows(values)
+    following = _next_exceeding(values[:falling], tolerance)
     kept = [0]
     current = 0
+    while current < falling and following[current] < falling:
+        current = following[current]
+        kept.append(current)
+        if len(kept) + (current != n - 1) > limit:
+            return None
     while True:
         reference = values[current]
-        start, width, following = current + 1, 256, -1
+        start, width, found = current + 1, 16, -1
         while start < n:
             stop = min(n, start + width)
             exceeds = (np.abs(values[start:stop] - reference) > tolerance).any(axis=1)
             hit = np.flatnonzero(exceeds)
             if hit.size:
-                following = start + int(hit[0])
+                found = start + int(hit[0])
                 break
             start, width = stop, width * 4
-        if following < 0:
+        if found < 0:
             break
-        kept.append(following)
-        current = following
+        kept.append(found)
+        current = found
         if len(kept) + (current != n - 1) > limit:
             return None
     if kept[-1] != n - 1:
         kept.append(n - 1)
     return np.asarray(kept, dtype=np.intp)
+
+
+def _falling_rows(values: FloatArray) -> int:
+    """How many leading rows have no missing value and never rise in any column."""
+    bad = np.zeros(values.shape[0], dtype=np.bool_)
+    bad |= np.isnan(values).any(axis=1)
+    bad[1:] |= (np.diff(values, axis=0) > 0).any(axis=1)
+    hits = np.flatnonzero(bad)
+    return int(hits[0]) if hits.size else values.shape[0]
+
+
+def _next_exceeding(values: FloatArray, tolerance: float) -> list[int]:
+    """For every row i, the first row j > i differing from row i by more than ``tolerance``.
+
+    Every column must be non-increasing without missing values; ``len(values)`` means none.
+    """
+    n = values.shape[0]
+    rows = np.arange(n)
+    following = np.full(n, n, dtype=np.intp)
+    for column in values.T:
+        rising = -column  # non-decreasing
+        j = np.searchsorted(rising, rising + tolerance, side="right")
+
+        # The search compares -v[j] > -v[i] + tolerance; the rule is |v[j] - v[i]| > tolerance.
+        # Both are monotone in j, so a rounding difference moves j by a row or two at most.
+        def exceeds(at: npt.NDArray[np.intp], col: FloatArray = column) -> npt.NDArray[np.bool_]:
+            return np.abs(col[np.minimum(at, n - 1)] - col) > tolerance  # type: ignore[no-any-return]
+
+        while (back := (j - 1 > rows) & exceeds(j - 1)).any():
+            j[back] -= 1
+        while (ahead := (j < n) & ~exceeds(j)).any():
+            j[ahead] += 1
+        np.minimum(following, j, out=following)
+    return following.tolist()  # type: ignore[no-any-return]
 
 
 def thin_curve(km: pd.DataFrame, max_points: int = 2000, tolerance: float = 0.005) -> pd.DataFrame:
