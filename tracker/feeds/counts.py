@@ -31,15 +31,17 @@ def tables_from_columns(columns: dict[str, Any]) -> dict[str, pd.DataFrame]:
         event = np.asarray(columns[f"{key}_event"], dtype=np.int64)
         keep = observable(entry_all, days)
         days, event, entry = days[keep], event[keep], entry_all[keep]
-        times = np.union1d(days, entry)
-        at_exit = np.searchsorted(times, days)
-        at_entry = np.searchsorted(times, entry)
-        events = np.bincount(at_exit, weights=event, minlength=times.size)
-        exits = np.bincount(at_exit, minlength=times.size)
-        entered = np.bincount(at_entry, minlength=times.size)
+        # Durations are whole days from treatment start (0 up to a few tens of thousands), so
+        # one bin per day counts every patient in a single pass, with no sorting.
+        size = int(max(days.max(initial=0), entry.max(initial=0))) + 1
+        exits = np.bincount(days, minlength=size)
+        events = np.bincount(days[event == 1], minlength=size)
+        entered = np.bincount(entry, minlength=size)
+        times = np.flatnonzero((exits > 0) | (entered > 0))
         out[endpoint] = pd.DataFrame({
-            "time_days": times, "events": events.astype(np.int64),
-            "censored": (exits - events).astype(np.int64), "entered": entered.astype(np.int64),
+            "time_days": times, "events": events[times].astype(np.int64),
+            "censored": (exits - events)[times].astype(np.int64),
+            "entered": entered[times].astype(np.int64),
         })
     return out
 
