@@ -49,16 +49,65 @@ def absent(n: int, type_: pa.DataType = pa.string()) -> pa.Array:
     return pa.nulls(n, type=type_)
 
 
+# Bytes that may start or end a value with whitespace for `utf8_trim_whitespace`: ASCII white
+# space, and the lead (start) or last (end) bytes of the Unicode white-space characters.
+_MAY_START_SPACE = np.zeros(256, dtype=np.bool_)
+_MAY_START_SPACE[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20,
+                  0xC2, 0xE1, 0xE2, 0xE3]] = True
+_MAY_END_SPACE = np.zeros(256, dtype=np.bool_)
+_MAY_END_SPACE[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
+_MAY_END_SPACE[0x80:] = True
+
+
+def _offsets(array: pa.Array) -> npt.NDArray[np.int32]:
+    raw = np.frombuffer(array.buffers()[1], dtype=np.int32)
+    return raw[array.offset : array.offset + len(array) + 1]
+
+
+def _may_need_trim(array: pa.Array) -> bool:
+    """Whether a value might start or end with white space (cheap: two bytes per value)."""
+    offsets = _offsets(array)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    if not filled.any():
+        return False
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
+    return bool(_MAY_START_SPACE[data[starts[filled]]].any()
+                or _MAY_END_SPACE[data[ends[filled] - 1]].any())
+
+
+def _empty_as_null(array: pa.Array) -> pa.Array:
+    """Mark empty strings as null, sharing the offsets and characters (no copy of the text)."""
+    filled = np.diff(_offsets(array)) > 0
+    if array.null_count:
+        filled &= array.is_valid().to_numpy(zero_copy_only=False)
+    if filled.all():
+        return array
+    if not filled.any():
+        return pa.nulls(len(array), pa.string())
+    # A validity bitmap that starts where the array's buffers start (the array may be a slice).
+    bitmap = pa.array(np.concatenate([np.zeros(array.offset, dtype=np.bool_), filled]))
+    return pa.Array.from_buffers(
+        pa.string(), len(array), [bitmap.buffers()[1], *array.buffers()[1:]],
+        null_count=int(len(array) - filled.sum()), offset=array.offset,
+    )
+
+
 def text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Return the column as trimmed strings, with empty cells as null."""
+    """Return the column as trimmed strings, with empty cells as null.
+
+    A million-row column is not copied unless a value has white space to trim: fresh memory is
+    what a large import spends most of its time on after parsing.
+    """
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
     if not pa.types.is_string(array.type):  # large strings (e.g. from polars), numbers, ...
         array = pc.cast(array, pa.string())
-    trimmed = pc.utf8_trim_whitespace(array)
-    return pc.if_else(pc.equal(trimmed, ""), _NULL_STRING, trimmed)
+    if len(array) and _may_need_trim(array):
+        array = pc.utf8_trim_whitespace(array)
+    return _empty_as_null(array) if len(array) else array
 
 
 def mask(array: pa.Array) -> npt.NDArray[np.bool_]:
