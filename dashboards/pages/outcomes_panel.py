@@ -24,7 +24,11 @@ def verdict_box(outcomes: Outcomes, lang: str, id: str = "verdict") -> html.Div:
         [
             html.Span(t("in.verdict", lang) + ": ", className="verdict-label"),
             html.Strong(t(f"verdict.{kind}", lang)),
-            html.P(outcomes.verdict.rule, className="verdict-rule", lang="en"),
+            html.P(
+                outcomes.verdict.rule_nb if lang == "nb" else outcomes.verdict.rule,
+                className="verdict-rule",
+                lang="nb" if lang == "nb" else "en",
+            ),
         ],
         className=f"verdict verdict-{kind}",
         id=id,

@@ -63,3 +63,27 @@ def test_guards() -> None:
         verdict(**BASE, ratio_ci=(1.5, 1.1))
     with pytest.raises(ValueError, match=">= 0"):
         verdict(**{**BASE, "events": -1}, ratio_ci=(1.1, 1.5))
+
+
+def test_the_rule_is_also_written_in_norwegian_with_the_same_numbers() -> None:
+    landmarks = [
+        {"time": 12, "observed": 0.61, "ci_lower": 0.52, "ci_upper": 0.69, "assumed": 0.72},
+    ]
+    worse = verdict(**BASE, ratio_ci=(1.12, 1.95), landmarks=landmarks)
+    assert worse["rule_nb"].startswith("Dårligere enn antatt: 95 %-konfidensintervallet")
+    assert "(1,12–1,95) ligger helt over 1" in worse["rule_nb"]
+    assert "45 hendelser, oppfølging inntil 30 måneder" in worse["rule_nb"]
+    assert "ved 12 måneder observert overlevelse 0,61 (0,52–0,69) mot antatt 0,72" in (
+        worse["rule_nb"])
+    better = verdict(**BASE, ratio_ci=(0.41, 0.87))
+    assert "(0,41–0,87) ligger helt under 1" in better["rule_nb"]
+    consistent = verdict(**BASE, ratio_ci=(0.8, 1.3), time_unit="days")
+    assert consistent["rule_nb"].startswith("I tråd med antagelsene")
+    assert "oppfølging inntil 30 dager" in consistent["rule_nb"]
+    few = verdict(events=3, max_follow_up=2.5, first_landmark=12.0, ratio_ci=(0.1, 5.0))
+    assert few["rule_nb"] == (
+        "For lite data: bare 3 hendelser (færre enn 20) og lengste oppfølging 2,5 måneder er "
+        "kortere enn første landemerke ved 12 måneder."
+    )
+    for result in (worse, better, consistent, few):
+        assert not any(word in result["rule_nb"] for word in ("events", "assumed", "months"))

@@ -131,6 +131,9 @@ def test_introduction_page_draws_registry_curve_against_assumption(
     verdict = page.inner_text("#verdict")
     assert re.search("I tråd med antagelsene|Dårligere enn antatt|Bedre enn antatt|For lite data",
                      verdict)
+    # The rule behind the verdict is written in Norwegian on a Norwegian page.
+    assert re.search("konfidensintervallet|hendelser|antatt kurve|log-rank", verdict)
+    assert not re.search(r"\bevents\b|observed/expected|Too little", verdict)
     assert page.locator("#landmark-table tbody tr").count() >= 1
     page.wait_for_selector("#breakdown-table")
     screenshot(page, "introduction")

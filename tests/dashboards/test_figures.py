@@ -54,7 +54,9 @@ def make_outcomes(n_steps: int = 40, rate: float = 0.05) -> s.Outcomes:
         landmarks=landmarks,
         rmst=None,
         one_sample_logrank=None,
-        verdict=s.Verdict(verdict="consistent", label="I tråd med antagelsene", rule="…"),
+        verdict=s.Verdict(verdict="consistent", label="I tråd med antagelsene",
+                          rule="Consistent with the assumption: …",
+                          rule_nb="I tråd med antagelsene: …"),
         small_counts_suppressed=True,
     )
 
@@ -143,3 +145,14 @@ def test_breakdown_figure_skips_suppressed_groups() -> None:
     fig = breakdown_figure(breakdown, "nb")
     assert list(fig.data[0].x) == ["Helse Vest"]
     assert list(fig.data[1].y) == [0.55]
+
+
+def test_the_verdict_box_explains_the_verdict_in_the_page_language() -> None:
+    from dashboards.pages.outcomes_panel import verdict_box
+
+    for lang, shown, hidden in (("nb", "I tråd med antagelsene: …", "Consistent"),
+                                ("en", "Consistent with the assumption: …", "I tråd")):
+        box = verdict_box(make_outcomes(), lang)
+        rule = box.children[-1]
+        assert rule.children == shown and rule.lang == lang
+        assert hidden not in str(rule.children)

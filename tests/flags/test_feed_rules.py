@@ -369,7 +369,7 @@ def test_worse_outcomes_than_assumed_raise_a_flag_that_closes_on_data_matching_t
     )
     facts = flag["facts"]
     assert facts["endpoints"] == ["OS"] and facts["verdicts"] == {"OS": "worse"}
-    assert "observed/expected" in facts["rules"]["OS"]
+    assert "observerte/forventede dødsfall" in facts["rules"]["OS"]  # Norwegian, as the flag
     assert facts["data_cuts"] == {"INSPIRE": cut}
 
     again = sweep(client, "2026-07-02")

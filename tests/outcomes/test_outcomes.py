@@ -134,6 +134,10 @@ def test_worse_than_assumed_is_recognised(client, intro):
     assert out["verdict"]["verdict"] == "worse"
     assert out["verdict"]["label"] == "Dårligere enn antatt"
     assert out["one_sample_logrank"]["ratio_ci"][0] > 1
+    lower = f'{out["one_sample_logrank"]["ratio_ci"][0]:.2f}'
+    assert lower in out["verdict"]["rule"]
+    assert out["verdict"]["rule_nb"].startswith("Dårligere enn antatt:")
+    assert lower.replace(".", ",") in out["verdict"]["rule_nb"]  # the same numbers, decimal comma
 
 
 def test_too_little_data_with_few_events(client, intro):
@@ -142,6 +146,7 @@ def test_too_little_data_with_few_events(client, intro):
     out = client.get(f"/api/v1/introductions/{intro['id']}/outcomes?endpoint=OS").json
     assert out["verdict"]["verdict"] == "too_little_data"
     assert "fewer than 20" in out["verdict"]["rule"]
+    assert "bare 2 hendelser (færre enn 20)" in out["verdict"]["rule_nb"]
 
 
 def test_small_counts_are_suppressed_for_the_public(client, anonymous, intro):
@@ -207,6 +212,6 @@ def test_every_demo_introduction_and_endpoint_has_every_part(cli, client):
             assert out["km"]["steps"] and out["numbers_at_risk"] and out["landmarks"]
             assert out["assumed"]["curve"] and out["median"] is not None
             assert out["rmst"] is not None and out["one_sample_logrank"] is not None
-            assert out["verdict"]["rule"]
+            assert out["verdict"]["rule"] and out["verdict"]["rule_nb"]
             checked += 1
     assert checked >= 8

@@ -120,20 +120,101 @@ def one_sample_logrank(
     }
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+def _fmt(x: float, lang: str = "en") -> str:
+    text = f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+    if lang == "nb":  # decimal comma, narrow space between thousands
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
 
 
-def _landmark_sentence(landmarks: Sequence[Mapping[str, Any]], unit: str) -> str:
+def _fixed(x: float, lang: str) -> str:
+    text = f"{x:.2f}"
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+_UNITS_NB = {"months": "måneder", "days": "dager", "years": "år", "weeks": "uker"}
+
+
+def _unit(unit: str, lang: str) -> str:
+    return _UNITS_NB.get(unit, unit) if lang == "nb" else unit
+
+
+def _landmark_sentence(
+    landmarks: Sequence[Mapping[str, Any]], unit: str, lang: str = "en"
+) -> str:
+    nb = lang == "nb"
     parts = []
     for lm in landmarks:
-        text = f"at {_fmt(float(lm['time']))} {unit} observed survival {float(lm['observed']):.2f}"
+        when = f"{_fmt(float(lm['time']), lang)} {_unit(unit, lang)}"
+        observed = _fixed(float(lm["observed"]), lang)
+        text = (f"ved {when} observert overlevelse {observed}" if nb
+                else f"at {when} observed survival {observed}")
         if lm.get("ci_lower") is not None and lm.get("ci_upper") is not None:
-            text += f" ({float(lm['ci_lower']):.2f}-{float(lm['ci_upper']):.2f})"
+            text += (f" ({_fixed(float(lm['ci_lower']), lang)}{'–' if nb else '-'}"
+                     f"{_fixed(float(lm['ci_upper']), lang)})")
         if lm.get("assumed") is not None:
-            text += f" vs assumed {float(lm['assumed']):.2f}"
+            text += (" mot antatt " if nb else " vs assumed ") + _fixed(float(lm["assumed"]), lang)
         parts.append(text)
-    return (" Landmarks: " + "; ".join(parts) + ".") if parts else ""
+    if not parts:
+        return ""
+    return (" Landemerker: " if nb else " Landmarks: ") + "; ".join(parts) + "."
+
+
+def _too_little_data(
+    lang: str, events: int, min_events: int, max_follow_up: float, first_landmark: float,
+    unit: str,
+) -> str:
+    nb = lang == "nb"
+    reasons = []
+    if events < min_events:
+        reasons.append(f"bare {events} hendelser (færre enn {min_events})" if nb
+                       else f"only {events} events (fewer than {min_events})")
+    if max_follow_up < first_landmark:
+        longest, first = _fmt(max_follow_up, lang), _fmt(first_landmark, lang)
+        reasons.append(
+            f"lengste oppfølging {longest} {unit} er kortere enn første landemerke ved "
+            f"{first} {unit}" if nb else
+            f"longest follow-up {longest} {unit} is shorter than the first landmark at "
+            f"{first} {unit}"
+        )
+    joined = (" og " if nb else " and ").join(reasons)
+    return ("For lite data: " if nb else "Too little data: ") + joined + "."
+
+
+def _rule(kind: str, lang: str, w: Mapping[str, Any]) -> str:
+    """The sentence that explains a verdict, with its numbers, in English or Norwegian."""
+    nb = lang == "nb"
+    unit = _unit(w["time_unit"], lang)
+    extra = _landmark_sentence(w["landmarks"], w["time_unit"], lang)
+    if kind == "too_little_data":
+        return _too_little_data(lang, w["events"], w["min_events"], w["max_follow_up"],
+                                w["first_landmark"], unit) + extra
+    null = _fmt(w["null_ratio"], lang)
+    interval = _fixed(w["lower"], lang) + ("–" if nb else "-") + _fixed(w["upper"], lang)
+    follow_up = _fmt(w["max_follow_up"], lang)
+    percent = f"{w['confidence']:.0%}"
+    if nb:
+        ci_text = (f"{percent[:-1]} %-konfidensintervallet for observerte/forventede dødsfall "
+                   f"({interval})")
+        basis = f" ({w['events']} hendelser, oppfølging inntil {follow_up} {unit})."
+        sentence = {
+            "worse": f"Dårligere enn antatt: {ci_text} ligger helt over {null}, altså flere "
+                     "dødsfall enn den antatte kurven gir",
+            "better": f"Bedre enn antatt: {ci_text} ligger helt under {null}, altså færre "
+                      "dødsfall enn den antatte kurven gir",
+            "consistent": f"I tråd med antagelsene: {ci_text} omfatter {null}",
+        }[kind]
+    else:
+        ci_text = f"{percent} CI of observed/expected deaths {interval}"
+        basis = f" ({w['events']} events, follow-up up to {follow_up} {unit})."
+        sentence = {
+            "worse": f"Worse than assumed: the {ci_text} lies entirely above {null}, i.e. more "
+                     "deaths than the assumed curve predicts",
+            "better": f"Better than assumed: the {ci_text} lies entirely below {null}, i.e. "
+                      "fewer deaths than the assumed curve predicts",
+            "consistent": f"Consistent with the assumption: the {ci_text} includes {null}",
+        }[kind]
+    return sentence + basis + extra
 
 
 def verdict(
@@ -169,7 +250,8 @@ def verdict(
     Returns
     -------
     dict
-        ``{"verdict": ..., "rule": "<English sentence with the numbers>"}``.
+        ``{"verdict": ..., "rule": "<English sentence with the numbers>",
+        "rule_nb": "<the same in Norwegian (bokmål), decimal comma>"}``.
 
     Examples
     --------
@@ -183,36 +265,21 @@ def verdict(
         )
     if events < 0 or max_follow_up < 0 or first_landmark < 0:
         raise ValueError("events, max_follow_up and first_landmark must be >= 0.")
-    ci_text = f"{confidence:.0%} CI of observed/expected deaths {lower:.2f}-{upper:.2f}"
-    extra = _landmark_sentence(landmarks, time_unit)
     if events < min_events or max_follow_up < first_landmark:
-        reasons = []
-        if events < min_events:
-            reasons.append(f"only {events} events (fewer than {min_events})")
-        if max_follow_up < first_landmark:
-            reasons.append(
-                f"longest follow-up {_fmt(max_follow_up)} {time_unit} is shorter than the first "
-                f"landmark at {_fmt(first_landmark)} {time_unit}"
-            )
-        return {
-            "verdict": "too_little_data",
-            "rule": "Too little data: " + " and ".join(reasons) + "." + extra,
-        }
-    basis = f" ({events} events, follow-up up to {_fmt(max_follow_up)} {time_unit})."
-    if lower > null_ratio:
-        return {
-            "verdict": "worse",
-            "rule": f"Worse than assumed: the {ci_text} lies entirely above {null_ratio:g}, "
-            f"i.e. more deaths than the assumed curve predicts{basis}{extra}",
-        }
-    if upper < null_ratio:
-        return {
-            "verdict": "better",
-            "rule": f"Better than assumed: the {ci_text} lies entirely below {null_ratio:g}, "
-            f"i.e. fewer deaths than the assumed curve predicts{basis}{extra}",
-        }
+        kind = "too_little_data"
+    elif lower > null_ratio:
+        kind = "worse"
+    elif upper < null_ratio:
+        kind = "better"
+    else:
+        kind = "consistent"
+    wording = {
+        "events": events, "max_follow_up": max_follow_up, "first_landmark": first_landmark,
+        "lower": lower, "upper": upper, "landmarks": landmarks, "min_events": min_events,
+        "null_ratio": null_ratio, "confidence": confidence, "time_unit": time_unit,
+    }
     return {
-        "verdict": "consistent",
-        "rule": f"Consistent with the assumption: the {ci_text} includes {null_ratio:g}"
-        f"{basis}{extra}",
+        "verdict": kind,
+        "rule": _rule(kind, "en", wording),
+        "rule_nb": _rule(kind, "nb", wording),
     }

@@ -283,7 +283,7 @@ def outcome_divergence(session: Session, as_of: date, settings: Settings) -> lis
                 continue
             if verdict is not None:
                 verdicts[str(endpoint)] = verdict.verdict
-                rules[str(endpoint)] = verdict.rule
+                rules[str(endpoint)] = verdict.rule_nb
         worse = [e for e, v in verdicts.items() if v == "worse"]
         if not worse:
             continue

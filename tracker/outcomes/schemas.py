@@ -120,6 +120,7 @@ class Verdict(BaseModel):
     verdict: VerdictKind
     label: str = Field(description="The verdict in Norwegian, for display.")
     rule: str = Field(description="The rule and the numbers that produced the verdict.")
+    rule_nb: str = Field(description="The same rule in Norwegian (bokmål), for display.")
 
 
 class Outcomes(BaseModel):

@@ -212,16 +212,21 @@ def _verdict(
     first_landmark: float,
 ) -> s.Verdict:
     if spec is None:
-        rule = (
-            "No assumed curve was fixed for this endpoint at introduction, so nothing to compare."
-        )
         return s.Verdict(
-            verdict="too_little_data", label=s.VERDICT_LABELS_NB["too_little_data"], rule=rule
+            verdict="too_little_data",
+            label=s.VERDICT_LABELS_NB["too_little_data"],
+            rule="No assumed curve was fixed for this endpoint at introduction, so there is "
+            "nothing to compare with.",
+            rule_nb="Ingen antatt kurve ble fastsatt for dette endepunktet ved innføringen, så "
+            "det er ingenting å sammenligne med.",
         )
     if logrank is None or logrank.ratio_ci is None or logrank.ratio_ci[1] is None:
-        rule = f"The one-sample log-rank test could not be computed: {problem or 'no events'}"
         return s.Verdict(
-            verdict="too_little_data", label=s.VERDICT_LABELS_NB["too_little_data"], rule=rule
+            verdict="too_little_data",
+            label=s.VERDICT_LABELS_NB["too_little_data"],
+            rule=f"The one-sample log-rank test could not be computed: {problem or 'no events'}",
+            rule_nb="Den ensidige log-rank-testen kunne ikke beregnes (teknisk årsak: "
+            f"{problem or 'ingen hendelser'}).",
         )
     quoted = [
         {
@@ -243,7 +248,10 @@ def _verdict(
         time_unit=unit,
     )
     return s.Verdict(
-        verdict=result["verdict"], label=s.VERDICT_LABELS_NB[result["verdict"]], rule=result["rule"]
+        verdict=result["verdict"],
+        label=s.VERDICT_LABELS_NB[result["verdict"]],
+        rule=result["rule"],
+        rule_nb=result["rule_nb"],
     )
 
 
