@@ -36,6 +36,27 @@ def test_text_with_quotes_separators_newlines_and_unicode_round_trips(client, in
     assert [r.row_no for r in rows] == list(range(2, 25))
 
 
+def test_gaps_in_some_batches_only_are_stored_as_missing(client, intro, session, monkeypatch):
+    # Each batch gets a statement for the columns that have gaps in it; a column full in the
+    # first batch and empty in the next must still be stored as given.
+    from tracker.feeds import storage
+
+    monkeypatch.setattr(storage, "BATCH_ROWS", 12)
+    records = [dict(CRAFTED[1], patient_id=f"PSN-{i:03d}") for i in range(30)]
+    for i in range(12, 30):
+        records[i]["region"] = ""
+        records[i]["birth_year"] = ""
+    records[27]["treatment_stop"] = ""
+    response = upload(client, intro["id"], csv_bytes(records))
+    assert response.status_code == 201, response.json
+    rows = session.exec(select(FeedRecord).where(FeedRecord.delivery_id == response.json["id"])
+                        .order_by(FeedRecord.row_no)).all()
+    assert len(rows) == 30 and {r.delivery_id for r in rows} == {response.json["id"]}
+    assert [r.region for r in rows] == ["Helse Vest"] * 12 + [None] * 18
+    assert [r.birth_year for r in rows] == [1962] * 12 + [None] * 18
+    assert [r.treatment_stop is None for r in rows] == [i == 27 for i in range(30)]
+
+
 def test_a_deleted_delivery_takes_its_rows_along(client, app, intro, session):
     delivery = upload(client, intro["id"], csv_bytes(CRAFTED)).json
     assert stored(app) == (1, 5)

@@ -133,21 +133,17 @@ def _binary_rows(batch: pa.RecordBatch, n_fixed: int, small: set[str]) -> memory
     return memoryview(rows.buffers()[2])[offsets[0] : offsets[-1]]
 
 
-def _nullable(field: pa.Field, required: set[str]) -> bool:
-    return field.name not in required
-
-
-def _python_values(array: pa.Array, nullable: bool) -> list[Any]:
+def _python_values(array: pa.Array) -> list[Any]:
     """Return a column as Python values; nulls become '' or -1 (see _executemany)."""
     if pa.types.is_integer(array.type):
-        if nullable:
+        if array.null_count:
             array = pc.fill_null(array, -1)
         return array.to_numpy(zero_copy_only=False).tolist()  # type: ignore[no-any-return]
     if pa.types.is_date(array.type):
         array = pc.cast(array, pa.string())
-    if nullable:
+    if array.null_count:
         array = pc.fill_null(array, "")
-    if array.null_count == 0 and len(array) > 0:
+    if len(array) > 0:
         encoded = array.dictionary_encode()
         if len(encoded.dictionary) * 4 < len(array):
             # Few distinct values (regions, dates): build each string once and share it.
@@ -156,28 +152,35 @@ def _python_values(array: pa.Array, nullable: bool) -> list[Any]:
     return array.to_pylist()  # type: ignore[no-any-return]
 
 
+def _placeholder(array: pa.Array) -> str:
+    """`?` for a column without gaps in this batch, else one that turns the stand-in into NULL.
+
+    sqlite3 adapts None through a slow path; binding '' or -1 and turning them back into NULL in
+    SQL is several times faster, and costs nothing in a column that has no gaps. Neither
+    stand-in can occur as a value: text is trimmed and non-empty, and birth years and treatment
+    lines are positive.
+    """
+    if not array.null_count:
+        return "?"
+    return "NULLIF(?, -1)" if pa.types.is_integer(array.type) else "NULLIF(?, '')"
+
+
 def _executemany(driver: Any, table: pa.Table) -> None:
-    # sqlite3 adapts None through a slow path; binding '' or -1 and turning them back into NULL
-    # in SQL is several times faster. Neither value can occur: text is trimmed and non-empty,
-    # and birth years and treatment lines are positive.
-    required = _required()
-    placeholders = []
-    for schema_field in table.schema:
-        if not _nullable(schema_field, required):
-            placeholders.append("?")
-        elif pa.types.is_integer(schema_field.type):
-            placeholders.append("NULLIF(?, -1)")
-        else:
-            placeholders.append("NULLIF(?, '')")
-    one_row = f"({', '.join(placeholders)})"
-    insert = f"INSERT INTO {TABLE} ({', '.join(table.column_names)}) VALUES "
-    # Several rows per statement: the per-statement work in sqlite3 is paid once per group.
-    grouped, single = insert + ", ".join([one_row] * ROWS_PER_STATEMENT), insert + one_row
+    # Every row of a call belongs to one delivery: its id is written into the statement (an
+    # integer, never user text) instead of being bound a million times.
+    if table.num_rows == 0:
+        return
+    delivery_id = int(table.column("delivery_id")[0].as_py())
+    table = table.drop_columns(["delivery_id"])
+    insert = (f"INSERT INTO {TABLE} (delivery_id, {', '.join(table.column_names)}) VALUES ")
     cursor = driver.cursor()
     try:
         for batch in table.to_batches(max_chunksize=BATCH_ROWS):
-            columns = [_python_values(batch.column(i), _nullable(schema_field, required))
-                       for i, schema_field in enumerate(table.schema)]
+            arrays = [batch.column(i) for i in range(batch.num_columns)]
+            one_row = f"({delivery_id}, {', '.join(_placeholder(a) for a in arrays)})"
+            # Several rows per statement: the per-statement work in sqlite3 is paid once per group.
+            grouped = insert + ", ".join([one_row] * ROWS_PER_STATEMENT)
+            columns = [_python_values(array) for array in arrays]
             whole = batch.num_rows - batch.num_rows % ROWS_PER_STATEMENT
             if whole:
                 # zip over every k-th value of each column, row by row: one tuple holds k rows.
@@ -185,7 +188,7 @@ def _executemany(driver: Any, table: pa.Table) -> None:
                            for j in range(ROWS_PER_STATEMENT) for column in columns]
                 cursor.executemany(grouped, zip(*strided, strict=True))
             if whole < batch.num_rows:
-                cursor.executemany(single, zip(*(column[whole:] for column in columns),
-                                               strict=True))
+                cursor.executemany(insert + one_row, zip(*(column[whole:] for column in columns),
+                                                         strict=True))
     finally:
         cursor.close()
