@@ -23,6 +23,7 @@ from tracker.decisions import service as decisions_service
 from tracker.errors import InvalidInput, NotFound
 from tracker.feeds import service as feeds_service
 from tracker.flags import service as flags_service
+from tracker.flags import visibility as flag_visibility
 from tracker.flags.enums import KIND_LABELS
 from tracker.introductions import service as introductions_service
 from tracker.introductions.schemas import IntroductionRead, MilestoneRead
@@ -57,10 +58,6 @@ class FlagView:
     subject_id: int
 
 
-# Flags about agreements can quote tier thresholds and prices from confidential terms.
-_PRICE_FLAG_KINDS = {"agreement_expiring", "volume_threshold", "renegotiation_due"}
-
-
 def open_flags(
     *, session: Session, as_of: date, viewer: Viewer, introduction_id: int | None = None,
     subject_type: str | None = None,
@@ -75,17 +72,22 @@ def open_flags(
         open=True, include_snoozed=False, kind=None, introduction_id=introduction_id,
         subject_type=subject_type, subject_id=None, sort="due_date",
     )
-    rows, _ = flags_service.list_(session=session, query=query, as_of=as_of)
+    rows, _ = flags_service.list_(
+        session=session, query=query, as_of=as_of,
+        hidden_kinds=flag_visibility.hidden_kinds(confidential=viewer.can_see_confidential_prices),
+    )
     views = []
     for f in rows:
         days = (f.facts or {}).get("days_until")
         overdue = f.kind.endswith("overdue") or (isinstance(days, int) and days < 0)
         label = KIND_LABELS.get(f.kind, f.kind)
-        hide = f.kind in _PRICE_FLAG_KINDS and not viewer.can_see_confidential_prices
+        # Flags about agreements quote tier thresholds and dates from confidential terms.
+        hide = flag_visibility.withheld(f.kind, confidential=viewer.can_see_confidential_prices)
         views.append(
             FlagView(
                 kind=f.kind, label=label, message=label if hide else f.message,
-                due_date=f.due_date, state="overdue" if overdue else "due",
+                due_date=f.due_date,
+                state="overdue" if overdue else "due",
                 introduction_id=f.introduction_id, subject_type=f.subject_type,
                 subject_id=f.subject_id,
             )

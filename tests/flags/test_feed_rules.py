@@ -311,6 +311,68 @@ def test_only_active_price_volume_agreements_with_a_tier_above_zero_are_flagged(
     assert sweep(client, "2025-05-03")["closed"] == [found[first_tier_above_zero["id"]]["id"]]
 
 
+
+def test_volume_flags_are_only_for_roles_that_may_see_the_agreement_terms(
+    client, as_user, mailbox
+):
+    # The day a tier is reached, with the registry counts clinicians may see, gives the
+    # confidential threshold away: the flag is for procurement, the forum and administrators.
+    buyer, secretary, stranger = ("innkjop@example.org", "sekretariat@example.org",
+                                  "ukjent@example.org")
+    procurement = as_user("innkjop", "procurement")
+    secretariat = as_user("sekretariat", "secretariat")
+    clinician = as_user("klinikar", "clinician")
+    intro = create_temporary_introduction(client, review_date="2029-01-01", milestones=[],
+                                          responsible_emails=[buyer, secretary, stranger])
+    _price_volume(client, intro)
+    _import(client, intro["id"], _csv(["2025-07-10", "2025-08-01", "2025-09-15"], "2026-01-31"),
+            "2026-01-31")
+    sweep(client, "2025-09-15")
+    [flag] = flags(client, kind="volume_threshold")  # as an administrator
+    assert "trinnet fra 3 pasienter" in flag["message"] and flag["details_withheld"] is False
+
+    seen = client.get(f"/api/v1/flags/{flag['id']}", headers=procurement).json
+    assert seen["message"] == flag["message"] and seen["facts"]["tier_min_patients"] == 3
+    for headers in (secretariat, clinician):
+        listed = client.get("/api/v1/flags?limit=500", headers=headers)
+        assert listed.status_code == 200
+        assert flag["id"] not in [f["id"] for f in listed.json["items"]]
+        assert client.get(f"/api/v1/flags/{flag['id']}", headers=headers).status_code == 404
+    refused = client.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={"reason": "sett"},
+                          headers=secretariat)
+    assert refused.status_code == 404
+
+    # E-mail: only the address of a procurement account hears of it.
+    def mail_to(address: str) -> str:
+        return "\n".join(mailbox.body(m) for m in mailbox.to(address))
+
+    assert "trinnet fra 3 pasienter" in mail_to(buyer)
+    assert "trinnet fra" not in mail_to(secretary) + mail_to(stranger)
+    assert "Pasientvolumet" not in mail_to(secretary) + mail_to(stranger)
+
+    # The audit trail shows the secretariat that the flag changed, not what it says.
+    trail = client.get(f"/api/v1/audit/flags/{flag['id']}", headers=secretariat).json
+    assert {"message", "facts", "due_date", "opened_on"} <= set(trail["withheld_fields"])
+    assert "3 pasienter" not in json.dumps(trail) and "2025-09-15" not in json.dumps(trail)
+
+
+def test_an_expiring_agreement_flag_keeps_its_wording_from_other_roles(client, as_user):
+    intro = create_temporary_introduction(client, review_date="2029-01-01", milestones=[])
+    _price_volume(client, intro, end_date="2025-10-31")
+    sweep(client, "2025-10-01")
+    [flag] = flags(client, kind="agreement_expiring")
+    assert "utløper 2025-10-31" in flag["message"]
+    for role in ("secretariat", "clinician"):
+        seen = client.get(f"/api/v1/flags/{flag['id']}", headers=as_user(f"x-{role}", role)).json
+        assert seen["details_withheld"] is True
+        assert seen["message"].startswith(seen["kind_label"])
+        assert "konfidensielle" in seen["message"] and "2025-10-31" not in seen["message"]
+        assert set(seen["facts"]) <= {"method", "agreement_type", "checked_on", "case_state"}
+        assert seen["due_date"] == "2025-10-31"  # the date is part of the public structure
+    full = client.get(f"/api/v1/flags/{flag['id']}", headers=as_user("x-forum", "forum")).json
+    assert full["message"] == flag["message"] and full["details_withheld"] is False
+
+
 # --- outcome_divergence ------------------------------------------------------------------------
 
 START = date(2024, 4, 1)

@@ -138,4 +138,13 @@ def hidden_fields(*, session: Session, entity: str, entity_id: int, confidential
         # Terms are withheld whole from the trail if any part of them is confidential.
         if any(v == "confidential" for k, v in marks.items() if k.startswith("terms")):
             hidden.add("terms")
+    if entity == "flag" and not confidential:
+        from tracker.flags import visibility
+        from tracker.flags.models import Flag
+
+        flag = session.get(Flag, entity_id)
+        if flag is not None and visibility.withheld(flag.kind, confidential=False):
+            hidden |= {"message", "facts"}
+        if flag is not None and flag.kind in visibility.HIDDEN_KINDS:
+            hidden |= {"due_date", "opened_on", "opened_at"}
     return hidden

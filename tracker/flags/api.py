@@ -9,12 +9,12 @@ from typing import Any
 from pydantic import Field
 
 from tracker import get_settings
-from tracker.access import require_own_address
+from tracker.access import may_see_confidential_prices, require_own_address
 from tracker.actor import current_actor
 from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
 from tracker.db import get_engine, get_session
 from tracker.errors import InvalidInput, field_error
-from tracker.flags import jobs, notify, service
+from tracker.flags import jobs, notify, service, visibility
 from tracker.flags import schemas as s
 from tracker.flags.enums import FlagKind, SubjectType
 from tracker.introductions.schemas import EMAIL_PATTERN
@@ -51,34 +51,50 @@ NotificationQuery = list_query_model(
 NotificationPage = page_model(s.NotificationRead)
 
 
+def _read(flag: Any) -> s.FlagRead:
+    return s.flag_read(flag, confidential=may_see_confidential_prices())
+
+
+def _hidden() -> frozenset[str]:
+    return visibility.hidden_kinds(confidential=may_see_confidential_prices())
+
+
+def _visible(flag_id: int) -> None:
+    """404 for a flag of a kind the user may not see (as if it did not exist)."""
+    service.get(session=get_session(), flag_id=flag_id, hidden_kinds=_hidden())
+
+
 @bp.operation("/flags", "GET", summary="List flags (open and not snoozed by default)",
               query=FlagQuery, response=FlagPage)
 def list_flags(query: Any) -> Any:
-    rows, total = service.list_(session=get_session(), query=query, as_of=query.as_of or today())
-    return page_of(FlagPage, rows, total, query, convert=s.flag_read)
+    rows, total = service.list_(session=get_session(), query=query, as_of=query.as_of or today(),
+                                hidden_kinds=_hidden())
+    return page_of(FlagPage, rows, total, query, convert=_read)
 
 
 @bp.operation("/flags/<int:flag_id>", "GET", summary="Read a flag", response=s.FlagRead)
 def get_flag(flag_id: int) -> Any:
-    return s.flag_read(service.get(session=get_session(), flag_id=flag_id))
+    return _read(service.get(session=get_session(), flag_id=flag_id, hidden_kinds=_hidden()))
 
 
 @bp.operation("/flags/<int:flag_id>/acknowledge", "POST",
               summary="Acknowledge a flag (seen; it stays open until its cause is gone)",
               body=s.AcknowledgeIn, response=s.FlagRead, errors=[409])
 def acknowledge_flag(flag_id: int, body: s.AcknowledgeIn) -> Any:
+    _visible(flag_id)
     flag = service.acknowledge(session=get_session(), flag_id=flag_id, reason=body.reason,
                                actor=current_actor())
-    return s.flag_read(flag)
+    return _read(flag)
 
 
 @bp.operation("/flags/<int:flag_id>/snooze", "POST",
               summary="Snooze a flag: hidden and not notified until a date",
               body=s.SnoozeIn, response=s.FlagRead, errors=[409])
 def snooze_flag(flag_id: int, body: s.SnoozeIn) -> Any:
+    _visible(flag_id)
     flag = service.snooze(session=get_session(), flag_id=flag_id, until=body.until,
                           reason=body.reason, actor=current_actor(), as_of=body.as_of or today())
-    return s.flag_read(flag)
+    return _read(flag)
 
 
 @bp.operation("/flags/sweep", "POST",
@@ -96,7 +112,8 @@ def list_notifications(query: Any) -> Any:
     require_own_address(query.recipient)
     rows, total = notify.list_(session=get_session(), query=query)
     return page_of(NotificationPage, rows, total, query,
-                   convert=lambda row: s.notification_read(row[0], row[1]))
+                   convert=lambda row: s.notification_read(
+                       row[0], row[1], confidential=may_see_confidential_prices()))
 
 
 @bp.operation("/notifications/<int:notification_id>/read", "POST",
@@ -106,7 +123,8 @@ def read_notification(notification_id: int) -> Any:
     session = get_session()
     require_own_address(notify.get(session=session, notification_id=notification_id).recipient)
     note = notify.mark_read(session=session, notification_id=notification_id)
-    return s.notification_read(note, service.get(session=session, flag_id=note.flag_id))
+    return s.notification_read(note, service.get(session=session, flag_id=note.flag_id),
+                               confidential=may_see_confidential_prices())
 
 
 def _email(value: str) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from tracker.flags import visibility
 from tracker.flags.enums import KIND_LABELS
 from tracker.flags.models import Flag
 from tracker.settings import Settings
@@ -29,15 +30,18 @@ def _headline(flag: Flag) -> str:
     return f"{label}: {method}" if method else label
 
 
-def flag_email(flag: Flag, settings: Settings) -> tuple[str, str]:
-    """Return (subject, body) of the e-mail telling about one new flag."""
+def flag_email(flag: Flag, settings: Settings, *, confidential: bool) -> tuple[str, str]:
+    """Return (subject, body) of the e-mail telling about one new flag.
+
+    `confidential`: whether the recipient may read confidential agreement terms.
+    """
     lines = [
         "Hei,",
         "",
         "Oppfølgingen av midlertidige innføringer i Nye metoder har et nytt varsel.",
         "",
         _headline(flag),
-        flag.message,
+        visibility.message(flag.kind, flag.message, confidential=confidential),
         "",
     ]
     if flag.due_date is not None:
@@ -51,7 +55,9 @@ def flag_email(flag: Flag, settings: Settings) -> tuple[str, str]:
     return f"[Nye metoder] {_headline(flag)}", "\n".join(lines) + "\n"
 
 
-def digest_email(flags: Sequence[Flag], as_of: date, settings: Settings) -> tuple[str, str]:
+def digest_email(
+    flags: Sequence[Flag], as_of: date, settings: Settings, *, confidential: bool
+) -> tuple[str, str]:
     """Return (subject, body) of one recipient's daily digest of new flags."""
     count = len(flags)
     subject = f"[Nye metoder] Daglig sammendrag {as_of}: {count} nye varsler"
@@ -60,7 +66,7 @@ def digest_email(flags: Sequence[Flag], as_of: date, settings: Settings) -> tupl
         closed = " (allerede lukket)" if flag.closed_at is not None else ""
         lines += [
             f"{number}. {_headline(flag)}{closed}",
-            f"   {flag.message}",
+            f"   {visibility.message(flag.kind, flag.message, confidential=confidential)}",
             f"   Lenke: {absolute(settings, flag.link)}",
             "",
         ]

@@ -14,13 +14,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from tracker.access import CONFIDENTIAL_READERS
 from tracker.crud import get_or_404, paginate
-from tracker.flags import mail
+from tracker.flags import mail, visibility
 from tracker.flags.enums import NotificationChannel, NotificationMode
 from tracker.flags.models import OPEN, Flag, Notification, NotificationPreference
 from tracker.introductions.models import TemporaryIntroduction
 from tracker.settings import Settings
 from tracker.timeutil import utcnow
+from tracker.users.models import User
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,19 @@ def recipients_for(*, session: Session, introduction_id: int | None) -> list[str
     if intro is None:
         return []
     return sorted({normalise(a) for a in intro.responsible_emails if a.strip()})
+
+
+def reads_confidential(session: Session, address: str) -> bool:
+    """Whether an address belongs to an active account whose role may read confidential terms.
+
+    Notifications go to an introduction's responsible people by e-mail address; an address
+    without such an account gets flags about price agreements without their details.
+    """
+    roles = session.exec(
+        select(User.role).where(sa.func.lower(User.email) == normalise(address),
+                                col(User.active).is_(True))
+    ).all()
+    return any(role in CONFIDENTIAL_READERS for role in roles)
 
 
 def _modes(session: Session, recipients: list[str]) -> dict[str, str]:
@@ -70,6 +85,8 @@ def queue(*, session: Session, as_of: date) -> list[Notification]:
             continue
         assert flag.id is not None
         recipients = recipients_for(session=session, introduction_id=flag.introduction_id)
+        if flag.kind in visibility.HIDDEN_KINDS:  # only for readers of confidential terms
+            recipients = [r for r in recipients if reads_confidential(session, r)]
         modes = _modes(session, recipients)
         for recipient in recipients:
             digest = modes.get(recipient) == NotificationMode.daily_digest
@@ -111,7 +128,8 @@ def send_pending_email(*, session: Session, notification_id: int, settings: Sett
     assert note is not None
     flag = session.get(Flag, note.flag_id)
     assert flag is not None
-    subject, body = mail.flag_email(flag, settings)
+    subject, body = mail.flag_email(flag, settings,
+                                    confidential=reads_confidential(session, note.recipient))
     mail.send_email(settings, to=note.recipient, subject=subject, body=body)
     return True
 
@@ -170,7 +188,8 @@ def send_digest(*, session: Session, recipient: str, as_of: date, settings: Sett
     ).all()
     if not rows:
         return 0
-    subject, body = mail.digest_email([flag for _, flag in rows], as_of, settings)
+    subject, body = mail.digest_email([flag for _, flag in rows], as_of, settings,
+                                      confidential=reads_confidential(session, recipient))
     mail.send_email(settings, to=recipient, subject=subject, body=body)
     now = utcnow()
     for note, _flag in rows:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tracker.flags import visibility
 from tracker.flags.enums import (
     KIND_LABELS,
     FlagKind,
@@ -57,6 +58,10 @@ class FlagRead(BaseModel):
     introduction_link: str | None
     message: str = Field(description="Why the flag is raised, in Norwegian.")
     facts: dict[str, Any] = Field(description="The dates and numbers behind the flag.")
+    details_withheld: bool = Field(
+        description="True if the message and the facts drawn from a confidential price "
+        "agreement are left out for this reader's role."
+    )
     due_date: date | None
     is_open: bool
     opened_on: date
@@ -73,12 +78,15 @@ class FlagRead(BaseModel):
     notified_at: datetime | None
 
 
-def flag_read(flag: Flag) -> FlagRead:
-    """Return the API shape of a flag."""
+def flag_read(flag: Flag, *, confidential: bool) -> FlagRead:
+    """Return the API shape of a flag, as a reader with or without confidential access sees it."""
     intro_link = (f"/api/v1/introductions/{flag.introduction_id}"
                   if flag.introduction_id is not None else None)
     return FlagRead.model_validate({
         **flag.model_dump(),
+        "message": visibility.message(flag.kind, flag.message, confidential=confidential),
+        "facts": visibility.facts(flag.kind, flag.facts, confidential=confidential),
+        "details_withheld": visibility.withheld(flag.kind, confidential=confidential),
         "kind_label": KIND_LABELS.get(flag.kind, flag.kind),
         "introduction_link": intro_link,
         "is_open": flag.closed_at is None,
@@ -107,12 +115,13 @@ class NotificationRead(BaseModel):
     flag: FlagBrief
 
 
-def notification_read(note: Notification, flag: Flag) -> NotificationRead:
+def notification_read(note: Notification, flag: Flag, *, confidential: bool) -> NotificationRead:
     """Return the API shape of a notification with a summary of its flag."""
     return NotificationRead.model_validate({
         **note.model_dump(exclude={"flag_id", "last_error"}),
         "flag": {"id": flag.id, "kind": flag.kind,
-                 "kind_label": KIND_LABELS.get(flag.kind, flag.kind), "message": flag.message,
+                 "kind_label": KIND_LABELS.get(flag.kind, flag.kind),
+                 "message": visibility.message(flag.kind, flag.message, confidential=confidential),
                  "link": flag.link, "due_date": flag.due_date,
                  "is_open": flag.closed_at is None},
     })

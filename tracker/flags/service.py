@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from tracker.crud import get_or_404, paginate
-from tracker.errors import Conflict, InvalidInput, field_error
+from tracker.errors import Conflict, InvalidInput, NotFound, field_error
 from tracker.flags.enums import CloseReason, FlagKind
 from tracker.flags.models import OPEN, Flag
 from tracker.flags.rules import FlagCandidate, Rule, load_rules
@@ -141,9 +141,12 @@ def close_flags(
     return _close(session, ids, reason, as_of)
 
 
-def get(*, session: Session, flag_id: int) -> Flag:
-    """Return one flag."""
-    return get_or_404(session, Flag, flag_id, label="Flag")
+def get(*, session: Session, flag_id: int, hidden_kinds: frozenset[str] = frozenset()) -> Flag:
+    """Return one flag; one of `hidden_kinds` is not found (the reader may not see it)."""
+    flag = get_or_404(session, Flag, flag_id, label="Flag")
+    if flag.kind in hidden_kinds:
+        raise NotFound(f"Flag {flag_id} does not exist.")
+    return flag
 
 
 def is_snoozed(flag: Flag, as_of: date) -> bool:
@@ -151,9 +154,13 @@ def is_snoozed(flag: Flag, as_of: date) -> bool:
     return flag.snoozed_until is not None and flag.snoozed_until > as_of
 
 
-def list_(*, session: Session, query: Any, as_of: date) -> tuple[list[Flag], int]:
-    """List flags: open ones by default, without those snoozed past `as_of`."""
+def list_(
+    *, session: Session, query: Any, as_of: date, hidden_kinds: frozenset[str] = frozenset()
+) -> tuple[list[Flag], int]:
+    """List flags: open ones by default, without those snoozed past `as_of` or of hidden kinds."""
     statement = select(Flag)
+    if hidden_kinds:
+        statement = statement.where(col(Flag.kind).not_in(sorted(hidden_kinds)))
     if query.open:
         statement = statement.where(OPEN)
         if not query.include_snoozed:

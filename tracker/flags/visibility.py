@@ -1,0 +1,53 @@
+"""What a flag may show to a reader who may not see confidential agreement terms.
+
+Flags about price agreements and their renegotiation are worded from the agreement's terms:
+tier thresholds, the patient count that reached them, negotiation dates. Readers without the
+right to confidential prices (tracker.access.CONFIDENTIAL_READERS) see that such a flag exists,
+its kind, subject and due date, but not its wording or the numbers behind it: in the API, in
+notifications and e-mails, in the audit trail and on the dashboards alike.
+
+Patient-volume tier flags are not shown to them at all: the day a tier was reached (the flag's
+due date, or the day it opened), together with the registry's patient counts that clinicians
+may see, would give the tier's threshold away.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.flags.enums import KIND_LABELS, FlagKind
+
+CONFIDENTIAL_KINDS = frozenset({
+    FlagKind.agreement_expiring, FlagKind.volume_threshold, FlagKind.renegotiation_due,
+})
+# Kinds left out entirely for readers without confidential access.
+HIDDEN_KINDS = frozenset({FlagKind.volume_threshold})
+# Facts of those flags that say nothing about the terms.
+OPEN_FACTS = frozenset({"method", "agreement_type", "checked_on", "case_state"})
+WITHHELD_NOTE = "Detaljene er konfidensielle (prisavtale); de vises for roller med tilgang."
+
+
+def withheld(kind: str, *, confidential: bool) -> bool:
+    """Tell whether a flag of this kind is shown without its wording and numbers."""
+    return not confidential and kind in CONFIDENTIAL_KINDS
+
+
+def message(kind: str, text: str, *, confidential: bool) -> str:
+    """The flag's message, or its kind's label and a note when the reader may not see it."""
+    if withheld(kind, confidential=confidential):
+        return f"{KIND_LABELS.get(kind, kind)}. {WITHHELD_NOTE}"
+    return text
+
+
+def facts(kind: str, values: dict[str, Any] | None, *, confidential: bool) -> dict[str, Any]:
+    """The flag's facts, without those drawn from confidential terms when the reader may not."""
+    values = dict(values or {})
+    if withheld(kind, confidential=confidential):
+        return {k: v for k, v in values.items() if k in OPEN_FACTS}
+    return values
+
+
+
+def hidden_kinds(*, confidential: bool) -> frozenset[str]:
+    """The flag kinds this reader may not see at all."""
+    return frozenset() if confidential else frozenset(str(kind) for kind in HIDDEN_KINDS)
