@@ -69,7 +69,7 @@ def load(*, session: Session, delivery_id: int, endpoint: str) -> pd.DataFrame |
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(
-            "SELECT time_days, events, censored, entered FROM feed_count "
+            f"SELECT time_days, events, censored, entered FROM {FeedCount.__tablename__} "
             f"WHERE delivery_id = {marker} AND endpoint = {marker} ORDER BY time_days",
             (delivery_id, endpoint),
         )

@@ -73,12 +73,17 @@ def _landmark_times(session: Session, introduction_id: int, unit: str) -> list[f
     return [float(parametric.convert_time(float(m), "months", unit)) for m in months]
 
 
+def _small(count: Any) -> Any:
+    """Counts registries do not publish: 1 to 4 (for a number or a numpy array)."""
+    return (count > 0) & (count < MIN_CELL)
+
+
 def _hide(value: int | float | None, suppress: bool) -> int | None:
     """Return a count, or None if it is a small count the user may not see."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     count = int(round(value))
-    if suppress and 0 < count < MIN_CELL:
+    if suppress and _small(count):
         return None
     return count
 
@@ -260,7 +265,7 @@ def _counts(values: Any, suppress: bool) -> list[int | None]:
     arr = np.asarray(values, dtype=np.float64)
     missing = np.isnan(arr)
     counts = np.rint(np.where(missing, 0.0, arr)).astype(np.int64)
-    hidden = missing | (suppress & (counts > 0) & (counts < MIN_CELL))
+    hidden = missing | (suppress & _small(counts))
     out: list[int | None] = counts.tolist()
     for i in np.flatnonzero(hidden).tolist():
         out[i] = None
