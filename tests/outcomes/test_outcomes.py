@@ -121,6 +121,10 @@ def test_against_statsmodels_with_delayed_entry_and_an_assumed_weibull(client, i
     assert str(observed) in out["verdict"]["rule"] or "events" in out["verdict"]["rule"]
     assert out["rmst"]["tau"] > 0 and out["rmst"]["km"]["se"] > 0
     assert out["assumed"]["curve"][0] == {"time": 0.0, "survival": 1.0}
+    # The assumed curve on the KM's own time grid, step by step.
+    for step in out["km"]["steps"]:
+        by_hand = float(np.exp(-((step["time"] / WEIBULL["scale"]) ** WEIBULL["shape"])))
+        assert step["assumed"] == pytest.approx(by_hand, rel=1e-12)
 
 
 def test_worse_than_assumed_is_recognised(client, intro):
@@ -147,6 +151,25 @@ def test_too_little_data_with_few_events(client, intro):
     assert out["verdict"]["verdict"] == "too_little_data"
     assert "fewer than 20" in out["verdict"]["rule"]
     assert "bare 2 hendelser (færre enn 20)" in out["verdict"]["rule_nb"]
+
+
+def test_an_endpoint_without_an_assumed_curve_is_shown_but_not_compared(client, intro):
+    rng = np.random.default_rng(11)
+    days = np.ceil(rng.weibull(1.2, 200) * 10.0 * MONTH).astype(int) + 1
+    content, cut = _extract(np.minimum(days, 800), days <= 800)
+    _import(client, intro["id"], content, cut)
+    # No PFS outcome measure and no PFS curve was fixed: the source is named by hand.
+    response = client.get(
+        f"/api/v1/introductions/{intro['id']}/outcomes?endpoint=PFS&source=INSPIRE")
+    assert response.status_code == 200, response.json
+    out = response.json
+    assert out["km"]["steps"] and out["median"]["value"] is not None
+    assert out["assumed"] is None and out["one_sample_logrank"] is None
+    assert all(step["assumed"] is None for step in out["km"]["steps"])
+    assert all(lm["assumed"] is None and lm["assumed_inside_ci"] is None
+               for lm in out["landmarks"])
+    assert out["verdict"]["verdict"] == "too_little_data"
+    assert out["verdict"]["rule_nb"].startswith("Ingen antatt kurve ble fastsatt")
 
 
 def test_small_counts_are_suppressed_for_the_public(client, anonymous, intro):

@@ -52,6 +52,10 @@ class KmStep(BaseModel):
     at_risk: int | None = Field(description="Null when suppressed (fewer than 5).")
     events: int | None
     censored: int | None
+    assumed: float | None = Field(
+        default=None,
+        description="The curve assumed at introduction at this step's time (null without one).",
+    )
 
 
 class KaplanMeier(BaseModel):

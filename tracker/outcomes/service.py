@@ -283,19 +283,27 @@ def _floats(values: Any) -> list[float | None]:
 
 _STEPS = TypeAdapter(list[s.KmStep])
 _CURVE = TypeAdapter(list[s.CurvePoint])
-_STEP_FIELDS = ("time", "survival", "ci_lower", "ci_upper", "at_risk", "events", "censored")
+_STEP_FIELDS = (
+    "time", "survival", "ci_lower", "ci_upper", "at_risk", "events", "censored", "assumed",
+)
 
 
-def _steps(km: pd.DataFrame, suppress: bool) -> list[s.KmStep]:
+def _steps(
+    km: pd.DataFrame, suppress: bool, spec: dict[str, Any] | None, unit: str
+) -> list[s.KmStep]:
     # Column by column, then validated in one call: a few hundred rows per response.
+    times = km["time"].to_numpy(dtype=np.float64)
+    assumed = (_floats(parametric.survival(spec, times, time_unit=unit)) if spec is not None
+               else [None] * len(times))
     rows = zip(
-        km["time"].to_numpy(dtype=np.float64).tolist(),
+        times.tolist(),
         km["survival"].to_numpy(dtype=np.float64).tolist(),
         _floats(km["ci_lower"]),
         _floats(km["ci_upper"]),
         _counts(km["at_risk"], suppress),
         _counts(km["events"], suppress),
         _counts(km["censored"], suppress),
+        assumed,
         strict=True,
     )
     return _STEPS.validate_python([dict(zip(_STEP_FIELDS, row, strict=True)) for row in rows])
@@ -354,7 +362,9 @@ def outcomes(
         n_events=_hide(events, suppress),
         max_follow_up=max_follow_up,
         km=s.KaplanMeier(
-            steps=_steps(thinned, suppress), thinned=len(thinned) < len(km), original_steps=len(km)
+            steps=_steps(thinned, suppress, spec, unit),
+            thinned=len(thinned) < len(km),
+            original_steps=len(km),
         ),
         numbers_at_risk=[
             s.AtRisk(time=t, at_risk=_hide(n, suppress))
