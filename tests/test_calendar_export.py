@@ -96,6 +96,28 @@ def test_the_feed_updates_an_event_when_the_review_date_moves(client):
     assert moved.count(uid) == 1
 
 
+def test_a_milestone_met_by_a_delivery_is_a_new_revision_of_its_event(client):
+    intro = create_temporary_introduction(client, review_date="2027-03-01")
+    uid = f"UID:milestone-{intro['milestones'][0]['id']}@nye-metoder-tracker"
+
+    def event() -> list[str]:
+        lines = _unfold(client.get("/api/v1/calendar.ics").get_data(as_text=True))
+        return lines[lines.index(uid) - 1 : lines.index(uid) + 10]
+
+    before = event()
+    assert "SEQUENCE:0" in before
+    assert not any(line.startswith("SUMMARY:[Utført]") for line in before)
+    extract = ("patient_id,treatment_start,last_followup\n"
+               "PSN-1,2024-03-01,2024-12-31\nPSN-2,2024-05-01,2024-12-31\n")
+    imported = client.post(f"/api/v1/introductions/{intro['id']}/feeds", data={
+        "file": (io.BytesIO(extract.encode()), "uttrekk.csv"), "source": "INSPIRE",
+        "data_cut": "2024-12-31"}, content_type="multipart/form-data")
+    assert imported.status_code == 201, imported.json
+    after = event()
+    assert any(line.startswith("SUMMARY:[Utført]") for line in after)
+    assert "SEQUENCE:1" in after  # clients replace the event they have instead of ignoring it
+
+
 @pytest.fixture
 def deadlines(client, settings):
     """An overdue milestone, an upcoming review with its flag, and an agreement that ended."""

@@ -113,7 +113,8 @@ def _introductions(session: Session, as_of: date) -> list[Deadline]:
             introduction_id=intro.id, nye_metoder_id=method.nye_metoder_id,
             method=method_label(method), subject_type=SubjectType.introduction,
             subject_id=intro.id, link=introduction_link(intro.id),
-            sequence=intro.version - 1, updated_at=intro.updated_at,
+            # A decided case ends the review without changing the introduction: one more revision.
+            sequence=intro.version - 1 + int(intro.id in decided), updated_at=intro.updated_at,
         ))
     return items
 
@@ -129,19 +130,22 @@ def _milestones(session: Session, as_of: date) -> list[Deadline]:
     items = []
     for milestone, method, source in rows:
         assert milestone.id is not None
+        covered = milestone_covered(milestone, cuts)
         cut = f" (datakutt {milestone.data_cut})" if milestone.data_cut else ""
         items.append(Deadline(
             uid=f"milestone-{milestone.id}", kind=DeadlineKind.milestone,
             date=milestone.expected_date,
             # Done once a delivery from its source covers it (the rule of the delivery flags).
-            status=_status(milestone.expected_date, milestone_covered(milestone, cuts), as_of),
+            status=_status(milestone.expected_date, covered, as_of),
             title=f"Datalevering fra {source.code}: {method_label(method)}",
             description=(f"{milestone.description.rstrip('. ')}{cut}. "
                          f"Ansvarlig: {milestone.responsible_party}."),
             introduction_id=milestone.introduction_id, nye_metoder_id=method.nye_metoder_id,
             method=method_label(method), subject_type=SubjectType.milestone,
             subject_id=milestone.id, link=introduction_link(milestone.introduction_id),
-            sequence=milestone.version - 1, updated_at=milestone.updated_at,
+            # A delivery marks it done without changing the milestone: one more revision, so
+            # calendar clients take the new summary.
+            sequence=milestone.version - 1 + int(covered), updated_at=milestone.updated_at,
         ))
     return items
 
