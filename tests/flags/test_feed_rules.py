@@ -362,6 +362,10 @@ def test_an_expiring_agreement_flag_keeps_its_wording_from_other_roles(client, a
     sweep(client, "2025-10-01")
     [flag] = flags(client, kind="agreement_expiring")
     assert "utløper 2025-10-31" in flag["message"]
+    noted = client.post(f"/api/v1/flags/{flag['id']}/acknowledge",
+                        json={"reason": "Ny pris 41 500 kr avtalt muntlig"},
+                        headers=as_user("x-procurement", "procurement"))
+    assert noted.status_code == 200 and noted.json["acknowledged_reason"].startswith("Ny pris")
     for role in ("secretariat", "clinician"):
         seen = client.get(f"/api/v1/flags/{flag['id']}", headers=as_user(f"x-{role}", role)).json
         assert seen["details_withheld"] is True
@@ -369,6 +373,11 @@ def test_an_expiring_agreement_flag_keeps_its_wording_from_other_roles(client, a
         assert "konfidensielle" in seen["message"] and "2025-10-31" not in seen["message"]
         assert set(seen["facts"]) <= {"method", "agreement_type", "checked_on", "case_state"}
         assert seen["due_date"] == "2025-10-31"  # the date is part of the public structure
+        assert seen["acknowledged_at"] and seen["acknowledged_reason"] is None
+        trail = client.get(f"/api/v1/audit/flags/{flag['id']}",
+                           headers=as_user(f"x-{role}", role))
+        if trail.status_code == 200:  # the audit trail is not for clinicians
+            assert "41 500" not in json.dumps(trail.json)
     full = client.get(f"/api/v1/flags/{flag['id']}", headers=as_user("x-forum", "forum")).json
     assert full["message"] == flag["message"] and full["details_withheld"] is False
 

@@ -59,8 +59,8 @@ class FlagRead(BaseModel):
     message: str = Field(description="Why the flag is raised, in Norwegian.")
     facts: dict[str, Any] = Field(description="The dates and numbers behind the flag.")
     details_withheld: bool = Field(
-        description="True if the message and the facts drawn from a confidential price "
-        "agreement are left out for this reader's role."
+        description="True if the message, the facts drawn from a confidential price agreement "
+        "and the reasons given when acknowledging or snoozing are left out for this reader's role."
     )
     due_date: date | None
     is_open: bool
@@ -87,6 +87,8 @@ def flag_read(flag: Flag, *, confidential: bool) -> FlagRead:
         "message": visibility.message(flag.kind, flag.message, confidential=confidential),
         "facts": visibility.facts(flag.kind, flag.facts, confidential=confidential),
         "details_withheld": visibility.withheld(flag.kind, confidential=confidential),
+        **({"acknowledged_reason": None, "snoozed_reason": None}  # typed by those who may see
+           if visibility.withheld(flag.kind, confidential=confidential) else {}),
         "kind_label": KIND_LABELS.get(flag.kind, flag.kind),
         "introduction_link": intro_link,
         "is_open": flag.closed_at is None,
