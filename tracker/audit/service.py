@@ -144,7 +144,7 @@ def hidden_fields(*, session: Session, entity: str, entity_id: int, confidential
 
         flag = session.get(Flag, entity_id)
         if flag is not None and visibility.withheld(flag.kind, confidential=False):
-            hidden |= {"message", "facts", "acknowledged_reason", "snoozed_reason"}
+            hidden |= visibility.WITHHELD_FIELDS
         if flag is not None and flag.kind in visibility.HIDDEN_KINDS:
-            hidden |= {"due_date", "opened_on", "opened_at"}
+            hidden |= visibility.HIDDEN_DATES
     return hidden

@@ -59,11 +59,6 @@ def _hidden() -> frozenset[str]:
     return visibility.hidden_kinds(confidential=may_see_confidential_prices())
 
 
-def _visible(flag_id: int) -> None:
-    """404 for a flag of a kind the user may not see (as if it did not exist)."""
-    service.get(session=get_session(), flag_id=flag_id, hidden_kinds=_hidden())
-
-
 @bp.operation("/flags", "GET", summary="List flags (open and not snoozed by default)",
               query=FlagQuery, response=FlagPage)
 def list_flags(query: Any) -> Any:
@@ -81,9 +76,8 @@ def get_flag(flag_id: int) -> Any:
               summary="Acknowledge a flag (seen; it stays open until its cause is gone)",
               body=s.AcknowledgeIn, response=s.FlagRead, errors=[409])
 def acknowledge_flag(flag_id: int, body: s.AcknowledgeIn) -> Any:
-    _visible(flag_id)
     flag = service.acknowledge(session=get_session(), flag_id=flag_id, reason=body.reason,
-                               actor=current_actor())
+                               actor=current_actor(), hidden_kinds=_hidden())
     return _read(flag)
 
 
@@ -91,9 +85,9 @@ def acknowledge_flag(flag_id: int, body: s.AcknowledgeIn) -> Any:
               summary="Snooze a flag: hidden and not notified until a date",
               body=s.SnoozeIn, response=s.FlagRead, errors=[409])
 def snooze_flag(flag_id: int, body: s.SnoozeIn) -> Any:
-    _visible(flag_id)
     flag = service.snooze(session=get_session(), flag_id=flag_id, until=body.until,
-                          reason=body.reason, actor=current_actor(), as_of=body.as_of or today())
+                          reason=body.reason, actor=current_actor(), as_of=body.as_of or today(),
+                          hidden_kinds=_hidden())
     return _read(flag)
 
 

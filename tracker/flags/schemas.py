@@ -82,13 +82,13 @@ def flag_read(flag: Flag, *, confidential: bool) -> FlagRead:
     """Return the API shape of a flag, as a reader with or without confidential access sees it."""
     intro_link = (f"/api/v1/introductions/{flag.introduction_id}"
                   if flag.introduction_id is not None else None)
+    withheld = visibility.withheld(flag.kind, confidential=confidential)
     return FlagRead.model_validate({
         **flag.model_dump(),
+        **({"acknowledged_reason": None, "snoozed_reason": None} if withheld else {}),
         "message": visibility.message(flag.kind, flag.message, confidential=confidential),
         "facts": visibility.facts(flag.kind, flag.facts, confidential=confidential),
-        "details_withheld": visibility.withheld(flag.kind, confidential=confidential),
-        **({"acknowledged_reason": None, "snoozed_reason": None}  # typed by those who may see
-           if visibility.withheld(flag.kind, confidential=confidential) else {}),
+        "details_withheld": withheld,
         "kind_label": KIND_LABELS.get(flag.kind, flag.kind),
         "introduction_link": intro_link,
         "is_open": flag.closed_at is None,

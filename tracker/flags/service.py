@@ -177,8 +177,10 @@ def list_(
                     offset=query.offset)
 
 
-def _open_flag(session: Session, flag_id: int, action: str) -> Flag:
-    flag = get(session=session, flag_id=flag_id)
+def _open_flag(
+    session: Session, flag_id: int, action: str, hidden_kinds: frozenset[str]
+) -> Flag:
+    flag = get(session=session, flag_id=flag_id, hidden_kinds=hidden_kinds)
     if flag.closed_at is not None:
         raise Conflict(
             f"Flag {flag_id} was closed on {flag.closed_on} ({flag.close_reason}); only an open "
@@ -188,9 +190,12 @@ def _open_flag(session: Session, flag_id: int, action: str) -> Flag:
     return flag
 
 
-def acknowledge(*, session: Session, flag_id: int, reason: str, actor: str) -> Flag:
+def acknowledge(
+    *, session: Session, flag_id: int, reason: str, actor: str,
+    hidden_kinds: frozenset[str] = frozenset(),
+) -> Flag:
     """Mark an open flag as seen; it stays open until its cause is gone."""
-    flag = _open_flag(session, flag_id, "acknowledged")
+    flag = _open_flag(session, flag_id, "acknowledged", hidden_kinds)
     flag.acknowledged_at = utcnow()
     flag.acknowledged_by = actor
     flag.acknowledged_reason = reason
@@ -200,13 +205,14 @@ def acknowledge(*, session: Session, flag_id: int, reason: str, actor: str) -> F
 
 
 def snooze(
-    *, session: Session, flag_id: int, until: date, reason: str, actor: str, as_of: date
+    *, session: Session, flag_id: int, until: date, reason: str, actor: str, as_of: date,
+    hidden_kinds: frozenset[str] = frozenset(),
 ) -> Flag:
     """Hide an open flag from the default list until a date; it is notified again then."""
     if until <= as_of:
         raise InvalidInput("A snooze must end after today.",
                            [field_error("until", f"{until} is not after {as_of}")])
-    flag = _open_flag(session, flag_id, "snoozed")
+    flag = _open_flag(session, flag_id, "snoozed", hidden_kinds)
     flag.snoozed_until = until
     flag.snoozed_by = actor
     flag.snoozed_reason = reason

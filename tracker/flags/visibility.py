@@ -24,6 +24,10 @@ CONFIDENTIAL_KINDS = frozenset({
 HIDDEN_KINDS = frozenset({FlagKind.volume_threshold})
 # Facts of those flags that say nothing about the terms.
 OPEN_FACTS = frozenset({"method", "agreement_type", "checked_on", "case_state"})
+# Fields of a flag left out for such readers (the reasons are typed by those who may see).
+WITHHELD_FIELDS = frozenset({"message", "facts", "acknowledged_reason", "snoozed_reason"})
+# ... and in addition for a hidden kind, the dates that tell when a tier was reached.
+HIDDEN_DATES = frozenset({"due_date", "opened_on", "opened_at"})
 WITHHELD_NOTE = "Detaljene er konfidensielle (prisavtale); de vises for roller med tilgang."
 
 
