@@ -133,7 +133,9 @@ def overview_rows(*, session: Session, as_of: date, viewer: Viewer) -> list[Over
             by_intro.setdefault(f.introduction_id, []).append(f)
     out = []
     for intro, _method, _decision in rows:
-        detail = introductions_service.read(session=session, intro=intro)
+        detail = introductions_service.read(
+            session=session, intro=intro, confidential=viewer.can_see_confidential_prices
+        )
         received = deliveries(session=session, introduction_id=detail.id, viewer=viewer)
         states = milestone_states(detail.milestones, received, as_of)
         # The next milestone is the first one not yet met, late ones included; without
@@ -193,10 +195,13 @@ def worst_state(flags: list[FlagView]) -> str | None:
     return "overdue" if "overdue" in states else ("due" if states else None)
 
 
-def introduction(*, session: Session, introduction_id: int) -> IntroductionRead:
-    """The introduction with everything fixed at decision time (NotFound if unknown)."""
+def introduction(*, session: Session, introduction_id: int, viewer: Viewer) -> IntroductionRead:
+    """The introduction with everything fixed at decision time (NotFound if unknown); a cost
+    per QALY computed with a confidential price only for viewers who may see prices."""
     intro = introductions_service.get(session=session, introduction_id=introduction_id)
-    return introductions_service.read(session=session, intro=intro)
+    return introductions_service.read(
+        session=session, intro=intro, confidential=viewer.can_see_confidential_prices
+    )
 
 
 # --- registry feeds ----------------------------------------------------------------------------

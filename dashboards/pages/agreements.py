@@ -91,7 +91,9 @@ def _volume(view: data.AgreementView, lang: str, as_of: date, viewer: Viewer) ->
         return message(t("ag.no_volume", lang))
     tiers = [int(x["min_patients"]) for x in f.get("terms", {}).get("tiers", [])
              if "min_patients" in x]
-    intro = data.introduction(session=session, introduction_id=f["introduction_id"])
+    intro = data.introduction(
+        session=session, introduction_id=f["introduction_id"], viewer=viewer
+    )
     return html.Div(
         [
             html.H5(t("ag.volume", lang)),

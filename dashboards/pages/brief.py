@@ -105,7 +105,9 @@ def render(case_id: int, lang: str, viewer: Viewer) -> Any:
         return message(t("not_found", lang), "warning", id="not-found")
     if case is None:
         return message(t("login.brief", lang), "warning", id="not-found")
-    intro = data.introduction(session=session, introduction_id=case.introduction_id)
+    intro = data.introduction(
+        session=session, introduction_id=case.introduction_id, viewer=viewer
+    )
     as_of = today()
     cards = [
         agreement_card(v, lang, [], as_of, viewer)

@@ -51,6 +51,9 @@ def assumptions_block(intro: IntroductionRead, lang: str) -> list[Any]:
         cost_text = fmt_number(cost.value, lang)
         if cost.low is not None and cost.high is not None:
             cost_text += f" ({fmt_number(cost.low, lang)}–{fmt_number(cost.high, lang)})"
+        cost_text += f", {t(f'in.cost.{cost.price_basis}', lang)}"
+    elif "assumptions.cost_per_qaly" in intro.withheld_fields:
+        cost_text = t("in.cost.withheld", lang)
     return [
         curves,
         definition_list(
@@ -169,7 +172,9 @@ def render(introduction_id: int, lang: str, viewer: Viewer) -> Any:
     """The introduction page."""
     session = get_session()
     try:
-        intro = data.introduction(session=session, introduction_id=introduction_id)
+        intro = data.introduction(
+            session=session, introduction_id=introduction_id, viewer=viewer
+        )
     except NotFound:
         return message(t("not_found", lang), "warning", id="not-found")
     decision = data.decision(session=session, decision_id=intro.decision_id)

@@ -48,7 +48,8 @@ def _needles(value: Any) -> set[str]:
 
 
 def confidential_needles() -> list[str]:
-    """Every confidential price, discount and term of the demo agreements, as search strings."""
+    """Every confidential price, discount and term of the demo agreements, and every cost per
+    QALY computed with a confidential price, as search strings."""
     demo = json.loads((SEEDS / "demo" / "demo.json").read_text(encoding="utf-8"))
     needles: set[str] = set()
     for agreement in demo["agreements"]:
@@ -60,6 +61,11 @@ def confidential_needles() -> list[str]:
         for key, value in (agreement.get("terms") or {}).items():
             if marks.get(f"terms.{key}", marks.get("terms")) != "public":
                 needles |= _needles(value)
+    # A cost per QALY computed with the agreed price reveals it (introductions.enums.PriceBasis).
+    for intro in demo["introductions"]:
+        cost = (intro.get("assumptions") or {}).get("cost_per_qaly")
+        if cost and cost.get("price_basis", "confidential_price") != "list_price":
+            needles |= _needles({k: v for k, v in cost.items() if k != "price_basis"})
     # A public field may hold the same figure (a list price equal to a cap, say): not a leak.
     public: set[str] = set()
     for agreement in demo["agreements"]:

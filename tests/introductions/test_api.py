@@ -43,7 +43,15 @@ def test_introduction_with_all_parts_is_created_in_one_request_and_read_back(
     created = client.post("/api/v1/introductions", json=payload, headers=as_user("kari"))
     assert created.status_code == 201, created.json
     read = client.get(f"/api/v1/introductions/{created.json['id']}").json
-    assert read == created.json
+    # The secretariat enters the cost per QALY but, computed with the confidential price, may
+    # not read it back; an administrator reads everything.
+    assert created.json["assumptions"]["cost_per_qaly"] is None
+    assert created.json["withheld_fields"] == ["assumptions.cost_per_qaly"]
+    assert read["withheld_fields"] == []
+    assert read["assumptions"]["cost_per_qaly"]["price_basis"] == "confidential_price"
+    shown = copy.deepcopy(read)
+    shown["assumptions"]["cost_per_qaly"] = None
+    assert {**shown, "withheld_fields": created.json["withheld_fields"]} == created.json
 
     for key in (
         "uncertainty",
@@ -72,7 +80,10 @@ def test_introduction_with_all_parts_is_created_in_one_request_and_read_back(
         "expected_treatment_duration_months",
         "cost_per_qaly",
     ):
-        assert _normalise(read["assumptions"][key]) == _normalise(payload["assumptions"][key])
+        sent = payload["assumptions"][key]
+        if key == "cost_per_qaly":
+            sent = {**sent, "price_basis": "confidential_price"}
+        assert _normalise(read["assumptions"][key]) == _normalise(sent)
     assert read["analysis_plan"]["text"] == payload["analysis_plan"]["text"]
     assert read["analysis_plan"]["registered_by"] == "kari"
     assert read["review_date_history"][0]["new_date"] == payload["review_date"]

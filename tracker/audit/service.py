@@ -17,6 +17,8 @@ from tracker.timeutil import utcnow
 NOT_AUDITED = {"audit_event", "login_attempt", "alembic_version"}
 # Columns never written to the trail in clear text.
 SECRET_COLUMNS = {"password_hash", "token_sha256"}
+# The cost per QALY of an introduction (see introductions.enums.PriceBasis).
+COST_COLUMNS = {"cost_per_qaly", "cost_per_qaly_low", "cost_per_qaly_high"}
 # Columns whose change alone is bookkeeping, not an edit.
 BOOKKEEPING = {"updated_at", "version", "last_used_at"}
 
@@ -138,6 +140,10 @@ def hidden_fields(*, session: Session, entity: str, entity_id: int, confidential
         # Terms are withheld whole from the trail if any part of them is confidential.
         if any(v == "confidential" for k, v in marks.items() if k.startswith("terms")):
             hidden.add("terms")
+    if entity == "temporary_introduction" and not confidential:
+        # Earlier values may have been computed with the confidential price even if the
+        # current one is not, so the trail withholds the figures whatever the basis now.
+        hidden |= COST_COLUMNS
     if entity == "flag" and not confidential:
         from tracker.flags import visibility
         from tracker.flags.models import Flag

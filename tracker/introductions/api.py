@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field, RootModel
 
+from tracker.access import may_see_confidential_prices
 from tracker.actor import current_actor
 from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
 from tracker.db import get_session
@@ -39,7 +40,9 @@ class CurveBody(RootModel[s.CurveAssumption]):
 
 
 def _read(intro: Any) -> s.IntroductionRead:
-    return service.read(session=get_session(), intro=intro)
+    return service.read(
+        session=get_session(), intro=intro, confidential=may_see_confidential_prices()
+    )
 
 
 def _reread(introduction_id: int) -> s.IntroductionRead:

@@ -33,3 +33,15 @@ class Endpoint(StrEnum):
 class TimeUnit(StrEnum):
     months = "months"
     days = "days"
+
+
+class PriceBasis(StrEnum):
+    """The price the health-economic model used for its cost per QALY.
+
+    A cost per QALY computed with the confidential agreed price reveals that price, so it is
+    confidential like the price itself; one computed with the public list price (maksimal AUP or
+    LIS-AUP) is public.
+    """
+
+    list_price = "list_price"
+    confidential_price = "confidential_price"

@@ -37,6 +37,9 @@ class TemporaryIntroduction(RecordMixin, table=True):
     cost_per_qaly: float | None = None
     cost_per_qaly_low: float | None = None
     cost_per_qaly_high: float | None = None
+    # "list_price" or "confidential_price" (see enums.PriceBasis); None (stored before the
+    # basis was recorded) is read as confidential.
+    cost_per_qaly_basis: str | None = Field(default=None, max_length=20)
     responsible_emails: list[str] = Field(default_factory=list, sa_type=JSONType)
 
 

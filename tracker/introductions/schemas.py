@@ -17,7 +17,13 @@ from pydantic import (
 
 from tracker.apispec import UNION_TAGS
 from tracker.crud import VERSION_HELP, not_null
-from tracker.introductions.enums import Endpoint, IntroductionStatus, OutcomeKind, TimeUnit
+from tracker.introductions.enums import (
+    Endpoint,
+    IntroductionStatus,
+    OutcomeKind,
+    PriceBasis,
+    TimeUnit,
+)
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -144,6 +150,16 @@ class CostPerQaly(_In):
     value: float = Field(gt=0)
     low: float | None = Field(default=None, gt=0)
     high: float | None = Field(default=None, gt=0)
+    price_basis: PriceBasis = Field(
+        default=PriceBasis.confidential_price,
+        description=(
+            "The drug price the model used. `list_price` (maksimal AUP or LIS-AUP): the figures "
+            "are public. `confidential_price` (the agreed price, the default): the figures would "
+            "reveal the price, so only roles that may see confidential prices (procurement, "
+            "Beslutningsforum, administrators) read them; others find "
+            "`assumptions.cost_per_qaly` in `withheld_fields`."
+        ),
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> CostPerQaly:
@@ -389,5 +405,9 @@ class IntroductionRead(IntroductionSummary):
     analysis_plan: AnalysisPlanRead | None = Field(description="The plan in force (latest).")
     analysis_plan_history: list[AnalysisPlanRead]
     review_date_history: list[ReviewDateChangeRead]
+    withheld_fields: list[str] = Field(
+        default_factory=list,
+        description="Fields left out because this reader may not see confidential prices.",
+    )
     created_at: datetime
     updated_at: datetime

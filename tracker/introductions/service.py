@@ -15,7 +15,7 @@ from tracker.decisions.enums import DecisionOutcome
 from tracker.decisions.models import Decision
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
 from tracker.introductions import schemas as s
-from tracker.introductions.enums import IntroductionStatus
+from tracker.introductions.enums import IntroductionStatus, PriceBasis
 from tracker.introductions.models import (
     AnalysisPlanVersion,
     Milestone,
@@ -150,6 +150,7 @@ def _cost_columns(cost: s.CostPerQaly | None) -> dict[str, Any]:
         "cost_per_qaly": cost.value if cost else None,
         "cost_per_qaly_low": cost.low if cost else None,
         "cost_per_qaly_high": cost.high if cost else None,
+        "cost_per_qaly_basis": str(cost.price_basis) if cost else None,
     }
 
 
@@ -434,8 +435,22 @@ def summary(
     )
 
 
-def read(*, session: Session, intro: TemporaryIntroduction) -> s.IntroductionRead:
-    """Return the full API shape of an introduction with all its parts."""
+COST_FIELD = "assumptions.cost_per_qaly"
+
+
+def cost_is_confidential(intro: TemporaryIntroduction) -> bool:
+    """Whether the cost per QALY would reveal a confidential price (no basis: assume it would)."""
+    return intro.cost_per_qaly_basis != PriceBasis.list_price
+
+
+def read(
+    *, session: Session, intro: TemporaryIntroduction, confidential: bool
+) -> s.IntroductionRead:
+    """Return the full API shape of an introduction with all its parts.
+
+    `confidential`: whether the reader may see confidential prices; if not, a cost per QALY
+    computed with the confidential price is left out and named in `withheld_fields`.
+    """
     method = session.get(Method, intro.method_id)
     decision = session.get(Decision, intro.decision_id)
     assert method is not None and decision is not None
@@ -468,9 +483,15 @@ def read(*, session: Session, intro: TemporaryIntroduction) -> s.IntroductionRea
         for h in children(ReviewDateChange, ReviewDateChange.changed_at)
     ]
     cost = None
-    if intro.cost_per_qaly is not None:
+    withheld = []
+    if intro.cost_per_qaly is not None and cost_is_confidential(intro) and not confidential:
+        withheld.append(COST_FIELD)
+    elif intro.cost_per_qaly is not None:
         cost = s.CostPerQaly(
-            value=intro.cost_per_qaly, low=intro.cost_per_qaly_low, high=intro.cost_per_qaly_high
+            value=intro.cost_per_qaly,
+            low=intro.cost_per_qaly_low,
+            high=intro.cost_per_qaly_high,
+            price_basis=intro.cost_per_qaly_basis or PriceBasis.confidential_price,
         )
     base = summary(intro=intro, method=method, decision=decision).model_dump()
     return s.IntroductionRead.model_validate(
@@ -498,6 +519,7 @@ def read(*, session: Session, intro: TemporaryIntroduction) -> s.IntroductionRea
             "analysis_plan": plans[-1] if plans else None,
             "analysis_plan_history": plans,
             "review_date_history": history,
+            "withheld_fields": withheld,
             "created_at": intro.created_at,
             "updated_at": intro.updated_at,
         }
