@@ -238,3 +238,31 @@ def test_every_demo_introduction_and_endpoint_has_every_part(cli, client):
             assert out["verdict"]["rule"] and out["verdict"]["rule_nb"]
             checked += 1
     assert checked >= 8
+
+
+def test_a_curve_that_reaches_zero_too_early_is_explained_in_both_languages(client, intro):
+    # Assumed OS of 0 at 6 months, but patients are followed for two years: the one-sample
+    # log-rank test is undefined, and the reader is told why and what to check.
+    put = client.put(
+        f"/api/v1/introductions/{intro['id']}/assumptions/OS",
+        json={"endpoint": "OS", "distribution": "points", "time_unit": "months",
+              "points": [[0, 1.0], [3, 0.5], [6, 0.0]], "interpolation": "linear"},
+    )
+    assert put.status_code == 200, put.json
+    rng = np.random.default_rng(3)
+    days = rng.integers(30, 730, 80)
+    content, cut = _extract(days, rng.random(80) < 0.5)
+    _import(client, intro["id"], content, cut)
+    out = client.get(f"/api/v1/introductions/{intro['id']}/outcomes?endpoint=OS").json
+    assert out["one_sample_logrank"] is None
+    assert out["verdict"]["verdict"] == "too_little_data"
+    # The first time someone leaves follow-up after the curve has reached 0.
+    first = f"{min(d for d in days if d >= 6 * MONTH) / MONTH:.3g}"
+    assert out["verdict"]["rule"] == (
+        "The one-sample log-rank test could not be computed: the assumed curve gives survival 0 "
+        f"at {first} months while patients are still followed. Check the curve's time unit or "
+        "extend its points.")
+    assert out["verdict"]["rule_nb"] == (
+        "Én-utvalgs log-rank-testen kunne ikke beregnes: den antatte kurven gir overlevelse 0 "
+        f"ved {first.replace('.', ',')} måneder, mens pasienter fortsatt følges opp. Kontroller "
+        "kurvens tidsenhet, eller forleng punktene.")

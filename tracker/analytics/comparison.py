@@ -18,10 +18,34 @@ from scipy.stats import chi2
 from tracker.analytics._common import check_alpha
 from tracker.analytics.counts import prepare
 
-__all__ = ["VERDICTS", "one_sample_logrank", "poisson_rate_ci", "verdict"]
+__all__ = [
+    "VERDICTS",
+    "TestUndefined",
+    "one_sample_logrank",
+    "poisson_rate_ci",
+    "undefined_rule",
+    "verdict",
+]
 
 #: The possible verdicts.
 VERDICTS: tuple[str, ...] = ("consistent", "worse", "better", "too_little_data")
+
+
+class TestUndefined(ValueError):
+    """The one-sample log-rank test is undefined for these data and this assumed curve.
+
+    Unlike the other ValueErrors (wrong input from the caller), this one describes the data:
+    ``reason`` is ``"survival_zero"`` (the assumed survival reaches 0 at ``time`` while patients
+    are still followed), ``"no_expected_events"`` (no follow-up time under the assumed hazard) or
+    ``"no_patients"``, so that callers can word it for their readers.
+    """
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    def __init__(self, reason: str, message: str, time: float | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.time = time
 
 
 def poisson_rate_ci(observed: int, expected: float, alpha: float = 0.05) -> tuple[float, float]:
@@ -75,6 +99,14 @@ def one_sample_logrank(
         ``observed, expected, ratio, ratio_ci (lower, upper), chi2, p_value`` with
         ``chi2 = (O - E)**2 / E`` referred to a chi-square distribution with 1 df.
 
+    Raises
+    ------
+    TestUndefined
+        If the data leave the test undefined (no patients, no expected events, or assumed
+        survival 0 while patients are followed); ``reason`` says which.
+    ValueError
+        If the count table or ``cumhaz`` is malformed.
+
     Examples
     --------
     >>> from tracker.analytics.counts import count_table
@@ -83,6 +115,8 @@ def one_sample_logrank(
     2.5
     """
     alpha = check_alpha(alpha)
+    if len(table) == 0:
+        raise TestUndefined("no_patients", "count table is empty; there are no patients to test.")
     p = prepare(table)
     lam = np.asarray(cumhaz(p.time.copy()), dtype=np.float64)
     if lam.shape != p.time.shape:
@@ -95,19 +129,22 @@ def one_sample_logrank(
         raise ValueError("cumhaz returned NaN or negative values; it must be >= 0.")
     if np.isposinf(lam[used]).any():
         t = p.time[used][np.isposinf(lam[used])][0]
-        raise ValueError(
+        raise TestUndefined(
+            "survival_zero",
             f"the assumed cumulative hazard is infinite (assumed survival 0) at time {t:g}, where "
             "patients are still under follow-up; the one-sample log-rank test is undefined. "
-            "Check the assumed curve's time unit or extend its points."
+            "Check the assumed curve's time unit or extend its points.",
+            time=float(t),
         )
     if (np.diff(lam[used]) < -1e-12 * np.maximum(1.0, lam[used][1:])).any():
         raise ValueError("cumhaz must be non-decreasing in time; check the assumed curve.")
     observed = int(round(float(p.events.sum())))
     expected = float(np.dot(p.removed[used], lam[used]) - np.dot(p.entered[used], lam[used]))
     if not expected > 0:
-        raise ValueError(
+        raise TestUndefined(
+            "no_expected_events",
             f"expected number of events is {expected:g}; there is no follow-up time under the "
-            "assumed hazard (all patients exit at time 0?)."
+            "assumed hazard (all patients exit at time 0?).",
         )
     statistic = (observed - expected) ** 2 / expected
     return {
@@ -179,6 +216,36 @@ def _too_little_data(
         )
     joined = (" og " if nb else " and ").join(reasons)
     return ("For lite data: " if nb else "Too little data: ") + joined + "."
+
+
+def undefined_rule(problem: ValueError | None, time_unit: str, lang: str) -> str:
+    """The sentence that explains why :func:`one_sample_logrank` gave no result, for a reader.
+
+    ``problem`` is the error it raised (None: there were no events to test).
+    """
+    nb = lang == "nb"
+    start = ("Én-utvalgs log-rank-testen kunne ikke beregnes: " if nb
+             else "The one-sample log-rank test could not be computed: ")
+    reason = problem.reason if isinstance(problem, TestUndefined) else None
+    if reason == "survival_zero" and isinstance(problem, TestUndefined):
+        at, unit = _fmt(problem.time or 0.0, lang), _unit(time_unit, lang)
+        return start + (
+            f"den antatte kurven gir overlevelse 0 ved {at} {unit}, mens pasienter fortsatt "
+            "følges opp. Kontroller kurvens tidsenhet, eller forleng punktene." if nb else
+            f"the assumed curve gives survival 0 at {at} {unit} while patients are still "
+            "followed. Check the curve's time unit or extend its points."
+        )
+    if reason == "no_expected_events":
+        return start + (
+            "ingen oppfølgingstid under den antatte hasarden (går alle pasienter ut ved tid 0?)."
+            if nb else "no follow-up time under the assumed hazard (do all patients exit at "
+            "time 0?)."
+        )
+    if reason == "no_patients" or problem is None:
+        return start + ("ingen pasienter eller hendelser å teste." if nb
+                        else "no patients or events to test.")
+    # A malformed curve or table is a fault of the program or the stored data: quote it as is.
+    return start + (f"teknisk feil ({problem})." if nb else f"{problem}")
 
 
 def _rule(kind: str, lang: str, w: Mapping[str, Any]) -> str:

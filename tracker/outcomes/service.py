@@ -181,13 +181,13 @@ def _rmst(km: pd.DataFrame, spec: dict[str, Any] | None, unit: str, n_total: int
 
 def _logrank(
     table: pd.DataFrame, spec: dict[str, Any], unit: str
-) -> tuple[s.OneSampleLogrank | None, str | None]:
+) -> tuple[s.OneSampleLogrank | None, ValueError | None]:
     try:
         result = comparison.one_sample_logrank(
             table, lambda t: parametric.cumulative_hazard(spec, t, time_unit=unit)
         )
     except ValueError as exc:
-        return None, str(exc)
+        return None, exc
     lo, hi = result["ratio_ci"]
     return s.OneSampleLogrank(
         observed=result["observed"],
@@ -211,7 +211,7 @@ def _verdict(
     max_follow_up: float,
     landmarks: list[s.Landmark],
     logrank: s.OneSampleLogrank | None,
-    problem: str | None,
+    problem: ValueError | None,
     spec: dict[str, Any] | None,
     unit: str,
     first_landmark: float,
@@ -229,9 +229,8 @@ def _verdict(
         return s.Verdict(
             verdict="too_little_data",
             label=s.VERDICT_LABELS_NB["too_little_data"],
-            rule=f"The one-sample log-rank test could not be computed: {problem or 'no events'}",
-            rule_nb="Den ensidige log-rank-testen kunne ikke beregnes (teknisk årsak: "
-            f"{problem or 'ingen hendelser'}).",
+            rule=comparison.undefined_rule(problem, unit, "en"),
+            rule_nb=comparison.undefined_rule(problem, unit, "nb"),
         )
     quoted = [
         {
