@@ -352,3 +352,31 @@ def test_unknown_introduction_is_404(client):
     response = client.get("/api/v1/introductions/424242")
     assert response.status_code == 404
     assert response.json["error"] == "not_found"
+
+
+def test_the_same_curve_sent_again_is_not_a_new_version(client, session):
+    from sqlmodel import select
+
+    from tracker.introductions.models import ModelAssumption
+
+    intro = create_temporary_introduction(client)
+    url = f"/api/v1/introductions/{intro['id']}/assumptions/PFS"
+    pfs = {"endpoint": "PFS", "distribution": "exponential", "parameters": {"rate": 0.1}}
+
+    def stored() -> ModelAssumption:
+        session.expire_all()
+        return session.exec(select(ModelAssumption).where(
+            ModelAssumption.introduction_id == intro["id"], ModelAssumption.endpoint == "PFS"
+        )).one()
+
+    assert client.put(url, json=pfs).status_code == 200
+    first = stored()
+    version, updated_at, assumption_id = first.version, first.updated_at, first.id
+    assert client.put(url, json={**pfs, "parameters": {"rate": 0.10}}).status_code == 200
+    again = stored()
+    assert (again.version, again.updated_at) == (version, updated_at)
+    assert client.put(url, json={**pfs, "parameters": {"rate": 0.12}}).status_code == 200
+    assert stored().version == version + 1
+    trail = client.get(f"/api/v1/audit/assumptions/{assumption_id}").json["events"]
+    assert [e["action"] for e in trail] == ["create", "update"]
+    assert trail[1]["changes"]["parameters"] == [{"rate": 0.1}, {"rate": 0.12}]

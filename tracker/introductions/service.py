@@ -274,10 +274,9 @@ def put_assumption(*, session: Session, introduction_id: int, curve: Any) -> Mod
         session.add(new)
         session.flush()
         return new
-    for key in ("distribution", "parameters", "points", "interpolation", "time_unit", "source"):
-        setattr(row, key, getattr(new, key))
-    row.updated_at = utcnow()
-    row.version += 1
+    # The same curve sent again changes nothing: no new version, no entry in the audit trail.
+    fields = ("distribution", "parameters", "points", "interpolation", "time_unit", "source")
+    apply_values(row, {key: getattr(new, key) for key in fields})
     session.add(row)
     session.flush()
     return row
