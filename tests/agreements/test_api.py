@@ -164,3 +164,28 @@ def test_list_filters_expiring_agreements(client, method_id):
         )
     expiring = client.get("/api/v1/agreements?ending_before=2027-01-31").json
     assert [a["end_date"] for a in expiring["items"]] == ["2026-12-31"]
+
+
+@pytest.mark.parametrize("field", ["end_date", "type", "status", "start_date"])
+def test_the_agreements_form_and_structure_cannot_be_marked_confidential(
+    client, method_id, field
+):
+    payload = {"method_id": method_id, "type": "flat_discount", "start_date": "2025-01-01",
+               "end_date": "2027-12-31", "discount_percent": 20}
+    marked = {**payload, "visibility": {field: "confidential"}}
+    refused = client.post("/api/v1/agreements", json=marked)
+    assert refused.status_code == 422, refused.json
+    detail = refused.json["details"][0]
+    assert detail["field"] == "visibility"
+    assert f"{field} describe the agreement's form and structure" in detail["message"]
+    assert client.get("/api/v1/agreements").json["total"] == 0
+
+    created = client.post("/api/v1/agreements", json=payload).json
+    url = f"/api/v1/agreements/{created['id']}"
+    patched = patch_current(client, url, json={"visibility": {field: "confidential"}})
+    assert patched.status_code == 422
+    after = client.get(url).json
+    assert after["visibility"][field] == "public" and after["version"] == created["version"]
+    # Prices, discounts and terms can still be made public or kept confidential.
+    assert patch_current(client, url, json={"visibility": {"list_price_nok": "confidential"}}
+                         ).status_code == 200

@@ -123,6 +123,20 @@ VISIBLE_FIELDS = (
 )
 
 
+# The agreement's form and structure must be public (the framework for price agreements, point
+# V b: `003_97107964a711e165.txt` L676-680); prices, discounts and terms may be withheld. The
+# deadlines, calendar and flags show these fields to every logged-in role.
+ALWAYS_PUBLIC = (
+    "type",
+    "oecd_category",
+    "oecd_level",
+    "status",
+    "start_date",
+    "end_date",
+    "structure_description",
+)
+
+
 def default_visibility() -> dict[str, Visibility]:
     """Return the default marking: structure public, unit price, discount and terms confidential."""
     return {
@@ -137,6 +151,13 @@ def check_visibility(marks: dict[str, Visibility]) -> dict[str, Visibility]:
         raise ValueError(
             f"unknown field(s) {', '.join(unknown)}; mark one of {', '.join(VISIBLE_FIELDS)} "
             "or a term as 'terms.<name>'."
+        )
+    structure = [k for k in ALWAYS_PUBLIC if marks.get(k) == Visibility.confidential]
+    if structure:
+        raise ValueError(
+            f"{', '.join(structure)} describe the agreement's form and structure, which must be "
+            "public (price agreement framework, point V b); only the list price, unit price, "
+            "discount and terms may be marked confidential."
         )
     return marks
 
