@@ -16,7 +16,7 @@ from dashboards.layout import definition_list, href, message, section, table
 from dashboards.pages import outcomes_panel
 from tracker.db import get_session
 from tracker.errors import NotFound
-from tracker.introductions.schemas import IntroductionRead
+from tracker.introductions.schemas import COST_FIELD, IntroductionRead
 from tracker.timeutil import today
 
 ENDPOINTS = ("OS", "PFS", "TTD")
@@ -52,7 +52,7 @@ def assumptions_block(intro: IntroductionRead, lang: str) -> list[Any]:
         if cost.low is not None and cost.high is not None:
             cost_text += f" ({fmt_number(cost.low, lang)}–{fmt_number(cost.high, lang)})"
         cost_text += f", {t(f'in.cost.{cost.price_basis}', lang)}"
-    elif "assumptions.cost_per_qaly" in intro.withheld_fields:
+    elif COST_FIELD in intro.withheld_fields:
         cost_text = t("in.cost.withheld", lang)
     return [
         curves,

@@ -368,6 +368,10 @@ class AnalysisPlanRead(BaseModel):
     superseded_at: datetime | None
 
 
+# The name under which a cost per QALY left out for a reader appears in `withheld_fields`.
+COST_FIELD = "assumptions.cost_per_qaly"
+
+
 class AssumptionsRead(BaseModel):
     curves: list[CurveAssumption]
     expected_patients_per_year: int | None

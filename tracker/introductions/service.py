@@ -434,9 +434,6 @@ def summary(
     )
 
 
-COST_FIELD = "assumptions.cost_per_qaly"
-
-
 def cost_is_confidential(intro: TemporaryIntroduction) -> bool:
     """Whether the cost per QALY would reveal a confidential price (no basis: assume it would)."""
     return intro.cost_per_qaly_basis != PriceBasis.list_price
@@ -484,7 +481,7 @@ def read(
     cost = None
     withheld = []
     if intro.cost_per_qaly is not None and cost_is_confidential(intro) and not confidential:
-        withheld.append(COST_FIELD)
+        withheld.append(s.COST_FIELD)
     elif intro.cost_per_qaly is not None:
         cost = s.CostPerQaly(
             value=intro.cost_per_qaly,
