@@ -108,21 +108,6 @@ class CoverageWithEvidenceTerms(_In):
 # --- agreement per type ------------------------------------------------------------------------
 
 CONFIDENTIAL_BY_DEFAULT = ("unit_price_nok", "discount_percent", "terms")
-VISIBLE_FIELDS = (
-    "type",
-    "oecd_category",
-    "oecd_level",
-    "status",
-    "start_date",
-    "end_date",
-    "structure_description",
-    "list_price_nok",
-    "unit_price_nok",
-    "discount_percent",
-    "terms",
-)
-
-
 # The agreement's form and structure must be public (the framework for price agreements, point
 # V b: `003_97107964a711e165.txt` L676-680); prices, discounts and terms may be withheld. The
 # deadlines, calendar and flags show these fields to every logged-in role.
@@ -135,6 +120,7 @@ ALWAYS_PUBLIC = (
     "end_date",
     "structure_description",
 )
+VISIBLE_FIELDS = (*ALWAYS_PUBLIC, "list_price_nok", "unit_price_nok", "discount_percent", "terms")
 
 
 def default_visibility() -> dict[str, Visibility]:
