@@ -15,6 +15,7 @@ from pydantic.json_schema import models_json_schema
 from sqlalchemy.exc import DataError, IntegrityError
 
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
+from tracker.privacy import IDENTIFIER_MESSAGE, identifier_paths
 
 API_PREFIX = "/api/v1"
 MAX_ID = 2_147_483_647  # record ids are 32-bit integers in PostgreSQL
@@ -92,6 +93,18 @@ def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
         raise InvalidInput(
             f"The {where} has {len(details)} problem(s): {fields}.", details
         ) from exc
+
+
+def refuse_identifiers(payload: Any) -> None:
+    """Refuse a request body that holds a fødselsnummer or D-number in any text, naming the
+    fields and never the value."""
+    paths = identifier_paths(payload)
+    if paths:
+        raise InvalidInput(
+            f"The request body holds what looks like a national identity number in "
+            f"{len(paths)} field(s): {', '.join(paths)}. Nothing was stored.",
+            [field_error(path, IDENTIFIER_MESSAGE) for path in paths],
+        )
 
 
 def _query_dict(model: type[BaseModel]) -> dict[str, Any]:
@@ -187,6 +200,7 @@ class ApiBlueprint(Blueprint):
                             "Content-Type: application/json.",
                             [field_error("body", "Missing or unreadable JSON body.")],
                         )
+                    refuse_identifiers(payload)
                     kwargs["body"] = parse_model(body, payload, where="request body")
                 session = get_session()
                 try:

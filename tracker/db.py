@@ -7,11 +7,22 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import event
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
+from tracker.crud import stale_conflict
+from tracker.errors import InvalidInput, field_error
+from tracker.privacy import IDENTIFIER_MESSAGE, identifier_paths
 from tracker.settings import Settings
+
+# Tables whose texts are written by the tracker itself, never typed by a person: hashes and
+# token prefixes, the audit trail (a copy of values already checked), the numeric feed rows.
+_MACHINE_TABLES = frozenset({"api_token", "audit_event", "feed_record", "feed_count"})
+_MACHINE_COLUMNS = ("sha256", "_hash", "prefix")
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -37,6 +48,63 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # With WAL, NORMAL never corrupts the database; it may lose the last commit on power loss.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+_TEXT_COLUMNS: dict[Any, list[str]] = {}
+
+
+def _holds_text(column_type: Any) -> bool:
+    """Whether a column stores text or JSON (SQLModel's AutoString decorates sa.String)."""
+    impl = getattr(column_type, "impl", column_type)
+    return isinstance(column_type, sa.String | sa.JSON) or isinstance(impl, sa.String | sa.JSON)
+
+
+def _text_columns(mapper: Any) -> list[str]:
+    """Return the attribute names of the text and JSON columns a person may have written."""
+    cached = _TEXT_COLUMNS.get(mapper)
+    if cached is None:
+        cached = []
+        if mapper.persist_selectable.name not in _MACHINE_TABLES:
+            for attr in mapper.column_attrs:
+                column = attr.columns[0]
+                if not _holds_text(column.type):
+                    continue
+                if attr.key.endswith(_MACHINE_COLUMNS):
+                    continue
+                cached.append(attr.key)
+        _TEXT_COLUMNS[mapper] = cached
+    return cached
+
+
+def refuse_identifiers_on_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
+    """Refuse to write a fødselsnummer or D-number into any text column, whoever writes it.
+
+    The API refuses such a request body with the field's path; this is the backstop for every
+    other way in (CLI, seeds, forms, jobs), naming the record's table and column, never the value.
+    """
+    problems = []
+    for obj in [*session.new, *session.dirty]:
+        state = inspect(obj)
+        for key in _text_columns(state.mapper):
+            if obj in session.dirty and not state.attrs[key].history.has_changes():
+                continue
+            value = getattr(obj, key, None)
+            if value is None:
+                continue
+            table = state.mapper.persist_selectable.name
+            for path in identifier_paths(value, key):
+                problems.append(field_error(f"{table}.{path}", IDENTIFIER_MESSAGE))
+    if problems:
+        fields = ", ".join(p["field"] for p in problems)
+        raise InvalidInput(
+            f"A text holds what looks like a national identity number ({fields}); "
+            "nothing was stored.",
+            problems,
+        )
+
+
+if not event.contains(OrmSession, "before_flush", refuse_identifiers_on_flush):
+    event.listen(OrmSession, "before_flush", refuse_identifiers_on_flush)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -71,6 +139,10 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except StaleDataError as exc:
+        # A CLI command or job wrote a record someone changed meanwhile: a clear 409-style
+        # Conflict (the commands print TrackerErrors), not a traceback.
+        raise stale_conflict(session) from exc
     except BaseException:
         session.rollback()
         raise

@@ -27,6 +27,7 @@ Review these rules when the announced revision of the number scheme (from 2032) 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["WEIGHTS_K1", "WEIGHTS_K2", "contains_national_id", "national_id_mask"]
+__all__ = [
+    "WEIGHTS_K1",
+    "WEIGHTS_K2",
+    "IDENTIFIER_MESSAGE",
+    "contains_national_id",
+    "identifier_paths",
+    "national_id_mask",
+    "text_has_national_id",
+]
 
 WEIGHTS_K1 = np.array([3, 7, 6, 1, 8, 9, 4, 5, 2], dtype=np.int64)
 WEIGHTS_K2 = np.array([5, 4, 3, 2, 7, 6, 5, 4, 3, 2], dtype=np.int64)
@@ -151,9 +160,65 @@ def national_id_mask(values: Any) -> npt.NDArray[np.bool_]:
     return result
 
 
-def contains_national_id(text: str) -> bool:
-    """Return whether a free text (e.g. a file name) contains a national identity number."""
-    import re
+# In free text a number is written as 11 digits, or 6 + 5 with one space, dot or dash between
+# (``DDMMYY IIIKK``, ``DDMMYY.IIIKK``, ``DDMMYY-IIIKK``); letters may touch it (``pasient24…``),
+# more digits may not (a 12-digit run is some other number).
+_TEXT_RUN = re.compile(r"(?<!\d)\d{6}[ .\-\u00a0\u2011\u2013]?\d{5}(?!\d)")
+# File names also come from spreadsheets and scripts that drop a leading zero.
+_NAME_RUN = re.compile(r"(?<!\d)(?:\d{6}[ .\-\u00a0\u2011\u2013]?\d{5}|\d{10})(?!\d)")
 
-    runs = re.findall(r"(?<!\d)\d{6}[ -]?\d{5}(?!\d)|(?<!\d)\d{10}(?!\d)", text)
+_NOT_DIGIT = re.compile(r"\D")
+
+IDENTIFIER_MESSAGE = (
+    "looks like a fødselsnummer, D-number or H-number (11 digits with valid check digits); "
+    "direct identifiers are never stored: remove the number, or use the pseudonym from the "
+    "registry extract instead"
+)
+
+
+def text_has_national_id(text: str) -> bool:
+    """Return whether a free text contains a valid fødselsnummer, D-, H- or test number.
+
+    Examples
+    --------
+    >>> text_has_national_id("pasient 010100 12356 startet")
+    True
+    >>> text_has_national_id("ID2021_901, 12 pasienter, 2025-12-31")
+    False
+    """
+    if len(text) < 11:
+        return False
+    runs = [_NOT_DIGIT.sub("", run) for run in _TEXT_RUN.findall(text)]
     return bool(runs) and bool(national_id_mask(runs).any())
+
+
+def contains_national_id(text: str) -> bool:
+    """Return whether a name (a file or column name) holds an identity number, 10-digit forms too."""
+    runs = [_NOT_DIGIT.sub("", run) for run in _NAME_RUN.findall(text)]
+    return bool(runs) and bool(national_id_mask(runs).any())
+
+
+def identifier_paths(value: Any, path: str = "") -> list[str]:
+    """Return the dotted paths (``terms.tiers.0.note``) of every text in a JSON value that holds
+    an identity number; dictionary keys are texts too.
+
+    Examples
+    --------
+    >>> identifier_paths({"a": ["ok", "pasient 01010012356"], "b": {"01010012356": 1}})
+    ['a.1', 'b']
+    """
+    found: list[str] = []
+    if isinstance(value, str):
+        if text_has_national_id(value):
+            found.append(path or "body")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and text_has_national_id(key):
+                found.append(path or "body")  # name the place, never the key itself
+                continue
+            found.extend(identifier_paths(item, child))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found.extend(identifier_paths(item, f"{path}.{index}" if path else str(index)))
+    return found
