@@ -13,7 +13,9 @@ from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.json_schema import models_json_schema
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.crud import stale_conflict
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
 from tracker.privacy import IDENTIFIER_MESSAGE, identifier_paths
 
@@ -207,6 +209,10 @@ class ApiBlueprint(Blueprint):
                     result = view(**kwargs)
                     if method in WRITE_METHODS:
                         session.commit()
+                except StaleDataError as exc:
+                    # The database refused an UPDATE based on an older version (another write
+                    # based on the same version landed first): the same 409 as check_version.
+                    raise stale_conflict(session) from exc
                 except IntegrityError as exc:
                     session.rollback()
                     raise Conflict(
