@@ -338,8 +338,8 @@ def test_volume_flags_are_only_for_roles_that_may_see_the_agreement_terms(
         assert listed.status_code == 200
         assert flag["id"] not in [f["id"] for f in listed.json["items"]]
         assert client.get(f"/api/v1/flags/{flag['id']}", headers=headers).status_code == 404
-    refused = client.post(f"/api/v1/flags/{flag['id']}/acknowledge", json={"reason": "sett"},
-                          headers=secretariat)
+    refused = client.post(f"/api/v1/flags/{flag['id']}/acknowledge",
+                          json={"reason": "sett", "version": flag["version"]}, headers=secretariat)
     assert refused.status_code == 404
 
     # E-mail: only the address of a procurement account hears of it.
@@ -363,7 +363,8 @@ def test_an_expiring_agreement_flag_keeps_its_wording_from_other_roles(client, a
     [flag] = flags(client, kind="agreement_expiring")
     assert "utløper 2025-10-31" in flag["message"]
     noted = client.post(f"/api/v1/flags/{flag['id']}/acknowledge",
-                        json={"reason": "Ny pris 41 500 kr avtalt muntlig"},
+                        json={"reason": "Ny pris 41 500 kr avtalt muntlig",
+                              "version": flag["version"]},
                         headers=as_user("x-procurement", "procurement"))
     assert noted.status_code == 200 and noted.json["acknowledged_reason"].startswith("Ny pris")
     for role in ("secretariat", "clinician"):

@@ -127,7 +127,8 @@ def test_a_snoozed_flag_is_notified_again_when_the_snooze_ends(client, mailbox):
     [flag] = flags(client)
     client.post(
         f"/api/v1/flags/{flag['id']}/snooze",
-        json={"until": "2027-02-01", "reason": "Ferie", "as_of": "2027-01-15"},
+        json={"until": "2027-02-01", "reason": "Ferie", "as_of": "2027-01-15",
+              "version": flag["version"]},
     )
     assert sweep(client, "2027-01-31")["emails_sent"] == 0
     assert sweep(client, "2027-02-01")["emails_sent"] == 1

@@ -153,20 +153,26 @@ def test_acknowledged_flags_stay_open_and_snoozed_flags_hide_until_their_date(cl
 
     ack = client.post(
         f"{url}/acknowledge",
-        json={"reason": "Sekretariatet har bestilt data"},
+        json={"reason": "Sekretariatet har bestilt data", "version": flag["version"]},
         headers=as_user("kari"),
     )
     assert ack.status_code == 200
     assert ack.json["acknowledged_by"] == "kari" and ack.json["is_open"]
     assert ack.json["acknowledged_reason"] == "Sekretariatet har bestilt data"
+    assert ack.json["version"] == flag["version"] + 1
+    stale = client.post(f"{url}/acknowledge", json={"reason": "Også sett",
+                                                    "version": flag["version"]})
+    assert stale.status_code == 409
+    assert stale.json["details"]["current_version"] == ack.json["version"]
 
-    past = client.post(
-        f"{url}/snooze", json={"until": "2027-01-10", "reason": "x", "as_of": "2027-01-15"}
-    )
+    past = client.post(f"{url}/snooze", json={"until": "2027-01-10", "reason": "x",
+                                              "as_of": "2027-01-15",
+                                              "version": ack.json["version"]})
     assert past.status_code == 422 and past.json["details"][0]["field"] == "until"
     snoozed = client.post(
         f"{url}/snooze",
-        json={"until": "2027-02-01", "reason": "Venter på NPR", "as_of": "2027-01-15"},
+        json={"until": "2027-02-01", "reason": "Venter på NPR", "as_of": "2027-01-15",
+              "version": ack.json["version"]},
     )
     assert snoozed.status_code == 200 and snoozed.json["snoozed_until"] == "2027-02-01"
 
@@ -185,7 +191,8 @@ def test_acknowledged_flags_stay_open_and_snoozed_flags_hide_until_their_date(cl
     sweep(client, "2027-01-21")
     closed = client.get(url).json
     assert not closed["is_open"] and closed["acknowledged_by"] == "kari"
-    refused = client.post(f"{url}/acknowledge", json={"reason": "sent"})
+    refused = client.post(f"{url}/acknowledge", json={"reason": "sent",
+                                                      "version": closed["version"]})
     assert refused.status_code == 409 and refused.json["details"]["close_reason"] == "resolved"
 
 

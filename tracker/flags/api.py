@@ -76,8 +76,8 @@ def get_flag(flag_id: int) -> Any:
               summary="Acknowledge a flag (seen; it stays open until its cause is gone)",
               body=s.AcknowledgeIn, response=s.FlagRead, errors=[409])
 def acknowledge_flag(flag_id: int, body: s.AcknowledgeIn) -> Any:
-    flag = service.acknowledge(session=get_session(), flag_id=flag_id, reason=body.reason,
-                               actor=current_actor(), hidden_kinds=_hidden())
+    flag = service.acknowledge(session=get_session(), flag_id=flag_id, version=body.version,
+                               reason=body.reason, actor=current_actor(), hidden_kinds=_hidden())
     return _read(flag)
 
 
@@ -85,9 +85,9 @@ def acknowledge_flag(flag_id: int, body: s.AcknowledgeIn) -> Any:
               summary="Snooze a flag: hidden and not notified until a date",
               body=s.SnoozeIn, response=s.FlagRead, errors=[409])
 def snooze_flag(flag_id: int, body: s.SnoozeIn) -> Any:
-    flag = service.snooze(session=get_session(), flag_id=flag_id, until=body.until,
-                          reason=body.reason, actor=current_actor(), as_of=body.as_of or today(),
-                          hidden_kinds=_hidden())
+    flag = service.snooze(session=get_session(), flag_id=flag_id, version=body.version,
+                          until=body.until, reason=body.reason, actor=current_actor(),
+                          as_of=body.as_of or today(), hidden_kinds=_hidden())
     return _read(flag)
 
 

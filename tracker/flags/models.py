@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from tracker.models_base import JSONType, enum_column
+from tracker.models_base import JSONType, VersionChecked, enum_column
 from tracker.timeutil import utcnow
 
 OPEN = sa.text("closed_at IS NULL")
 
 
-class Flag(SQLModel, table=True):
+class Flag(VersionChecked, SQLModel, table=True):
     """A deadline or signal that needs attention, raised and closed by the sweep.
 
     At most one *open* flag exists per (subject_type, subject_id, kind): the partial unique index
@@ -53,6 +53,9 @@ class Flag(SQLModel, table=True):
     snoozed_by: str | None = Field(default=None, max_length=200)
     snoozed_reason: str | None = Field(default=None, sa_type=sa.Text)
     notified_at: datetime | None = None
+    # Bumped by acknowledge, snooze and the sweep's refresh and close; the notification stamp
+    # (notified_at) is bookkeeping and leaves it.
+    version: int = Field(default=1, nullable=False)
 
 
 class Notification(SQLModel, table=True):

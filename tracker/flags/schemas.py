@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tracker.crud import VERSION_HELP
 from tracker.flags import visibility
 from tracker.flags.enums import (
     KIND_LABELS,
@@ -24,12 +25,14 @@ class _In(BaseModel):
 
 class AcknowledgeIn(_In):
     reason: str = Field(min_length=1, description="Why it is seen and what is being done.")
+    version: int = Field(ge=1, description=VERSION_HELP)
 
 
 class SnoozeIn(_In):
     until: date = Field(description="Hidden from the default list until (not including) this day.")
     reason: str = Field(min_length=1)
     as_of: date | None = Field(default=None, description="Today (defaults to the server's date).")
+    version: int = Field(ge=1, description=VERSION_HELP)
 
 
 class SweepIn(_In):
@@ -76,6 +79,8 @@ class FlagRead(BaseModel):
     snoozed_by: str | None
     snoozed_reason: str | None
     notified_at: datetime | None
+    version: int = Field(description="Changes when the flag is acknowledged, snoozed, refreshed "
+                                     "or closed; send it back to acknowledge or snooze.")
 
 
 def flag_read(flag: Flag, *, confidential: bool) -> FlagRead:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from tracker.crud import get_or_404, paginate
+from tracker.crud import apply_values, check_version, get_or_404, paginate
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
 from tracker.flags.enums import CloseReason, FlagKind
 from tracker.flags.models import OPEN, Flag
@@ -76,7 +76,8 @@ def _close(
     result = session.execute(
         sa.update(Flag)
         .where(col(Flag.id).in_(flag_ids), col(Flag.closed_at).is_(None))
-        .values(closed_at=utcnow(), closed_on=as_of, close_reason=str(reason))
+        .values(closed_at=utcnow(), closed_on=as_of, close_reason=str(reason),
+                version=col(Flag.version) + 1)
         .returning(col(Flag.id)),
         execution_options={"synchronize_session": "fetch"},
     )
@@ -114,7 +115,7 @@ def sweep(
                 sa.update(Flag)
                 .where(col(Flag.id) == existing.id, col(Flag.closed_at).is_(None))
                 .values(message=candidate.message, facts=candidate.facts,
-                        due_date=candidate.due_date),
+                        due_date=candidate.due_date, version=col(Flag.version) + 1),
                 execution_options={"synchronize_session": "fetch"},
             )
             report.refreshed.append(existing.id)
@@ -178,46 +179,45 @@ def list_(
 
 
 def _open_flag(
-    session: Session, flag_id: int, action: str, hidden_kinds: frozenset[str]
+    session: Session, flag_id: int, version: int, action: str, hidden_kinds: frozenset[str]
 ) -> Flag:
     flag = get(session=session, flag_id=flag_id, hidden_kinds=hidden_kinds)
     if flag.closed_at is not None:
         raise Conflict(
             f"Flag {flag_id} was closed on {flag.closed_on} ({flag.close_reason}); only an open "
             f"flag can be {action}.",
-            {"closed_on": str(flag.closed_on), "close_reason": flag.close_reason},
+            {"closed_on": str(flag.closed_on), "close_reason": flag.close_reason,
+             "current_version": flag.version},
         )
+    check_version(flag, version, label="Flag")
     return flag
 
 
 def acknowledge(
-    *, session: Session, flag_id: int, reason: str, actor: str,
+    *, session: Session, flag_id: int, version: int, reason: str, actor: str,
     hidden_kinds: frozenset[str] = frozenset(),
 ) -> Flag:
-    """Mark an open flag as seen; it stays open until its cause is gone."""
-    flag = _open_flag(session, flag_id, "acknowledged", hidden_kinds)
-    flag.acknowledged_at = utcnow()
-    flag.acknowledged_by = actor
-    flag.acknowledged_reason = reason
+    """Mark an open flag, as of the version read, as seen; it stays open until its cause is gone."""
+    flag = _open_flag(session, flag_id, version, "acknowledged", hidden_kinds)
+    apply_values(flag, {"acknowledged_at": utcnow(), "acknowledged_by": actor,
+                        "acknowledged_reason": reason})
     session.add(flag)
     session.flush()
     return flag
 
 
 def snooze(
-    *, session: Session, flag_id: int, until: date, reason: str, actor: str, as_of: date,
-    hidden_kinds: frozenset[str] = frozenset(),
+    *, session: Session, flag_id: int, version: int, until: date, reason: str, actor: str,
+    as_of: date, hidden_kinds: frozenset[str] = frozenset(),
 ) -> Flag:
-    """Hide an open flag from the default list until a date; it is notified again then."""
+    """Hide an open flag, as of the version read, until a date; it is notified again then."""
     if until <= as_of:
         raise InvalidInput("A snooze must end after today.",
                            [field_error("until", f"{until} is not after {as_of}")])
-    flag = _open_flag(session, flag_id, "snoozed", hidden_kinds)
-    flag.snoozed_until = until
-    flag.snoozed_by = actor
-    flag.snoozed_reason = reason
+    flag = _open_flag(session, flag_id, version, "snoozed", hidden_kinds)
     # Clearing the stamp makes the next sweep after `until` tell the recipients again.
-    flag.notified_at = None
+    apply_values(flag, {"snoozed_until": until, "snoozed_by": actor, "snoozed_reason": reason,
+                        "notified_at": None})
     session.add(flag)
     session.flush()
     return flag

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from tracker.models_base import JSONType, RecordMixin, enum_column
+from tracker.models_base import JSONType, RecordMixin, VersionChecked, enum_column
 from tracker.timeutil import utcnow
 
 NOT_DECIDED = sa.text("state <> 'decided'")
@@ -79,7 +79,7 @@ class PhaseOutPlan(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class PhaseOutStep(SQLModel, table=True):
+class PhaseOutStep(VersionChecked, SQLModel, table=True):
     """One dated step of a phase-out plan, followed by the sweep until it is marked done."""
 
     __tablename__ = "phaseout_step"
@@ -94,3 +94,4 @@ class PhaseOutStep(SQLModel, table=True):
     done_by: str | None = Field(default=None, max_length=200)
     done_note: str | None = Field(default=None, sa_type=sa.Text)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, nullable=False)
