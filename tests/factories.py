@@ -131,3 +131,11 @@ def patch_current(client: Any, url: str, json: Any = None, **kwargs: Any) -> Any
     version = client.get(url, **headers).json["version"]
     body = {"version": version, **json} if isinstance(json, dict) else json
     return client.patch(url, json=body, **kwargs)
+
+
+def post_current(client: Any, url: str, json: Any = None, *, read: str, **kwargs: Any) -> Any:
+    """POST an action on a record with the version `read` shows now, as a client that has just
+    read it (acknowledging a flag, moving a reassessment case)."""
+    headers = {"headers": kwargs["headers"]} if "headers" in kwargs else {}
+    version = client.get(read, **headers).json["version"]
+    return client.post(url, json={"version": version, **(json or {})}, **kwargs)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.api.schema_check import OpenApiChecker
-from tests.factories import create_temporary_introduction
+from tests.factories import create_temporary_introduction, post_current
 from tests.flags.helpers import flags, sweep
 
 WALK = ["data_requested", "data_received", "assessment_ordered", "assessment_delivered"]
@@ -29,8 +29,9 @@ def _open(client: Any, intro: dict[str, Any], at: str = "2026-09-01") -> dict[st
 
 
 def _move(client: Any, case_id: int, to: str, at: str) -> Any:
-    return client.post(f"/api/v1/reassessments/{case_id}/transitions",
-                       json={"to": to, "at": at, "note": f"Til {to}"}, headers=WHO)
+    return post_current(client, f"/api/v1/reassessments/{case_id}/transitions",
+                        json={"to": to, "at": at, "note": f"Til {to}"}, headers=WHO,
+                        read=f"/api/v1/reassessments/{case_id}")
 
 
 def _walk(client: Any, case_id: int, steps: list[str]) -> dict[str, Any]:
@@ -45,8 +46,9 @@ def _walk(client: Any, case_id: int, steps: list[str]) -> dict[str, Any]:
 
 
 def _decide(client: Any, case_id: int, **decision: Any) -> Any:
-    return client.post(f"/api/v1/reassessments/{case_id}/decision",
-                       json={"at": "2027-04-15", **decision}, headers=WHO)
+    return post_current(client, f"/api/v1/reassessments/{case_id}/decision",
+                        json={"at": "2027-04-15", **decision}, headers=WHO,
+                        read=f"/api/v1/reassessments/{case_id}")
 
 
 def _status(client: Any, intro: dict[str, Any]) -> str:
@@ -113,14 +115,18 @@ def test_phase_out_creates_a_dated_plan_that_the_sweep_follows(client):
     [late] = flags(client, kind="phaseout_deadline")
     assert late["id"] == flag["id"] and late["facts"]["step"] == "stop_new_patients"
 
-    step_id = plan["steps"][0]["id"]
+    step_id, version = plan["steps"][0]["id"], plan["steps"][0]["version"]
     done = client.post(f"/api/v1/phaseout-plans/{plan['id']}/steps/{step_id}/done",
-                       json={"at": "2027-06-06", "note": "Meldt til alle HF"}, headers=WHO)
+                       json={"at": "2027-06-06", "note": "Meldt til alle HF", "version": version},
+                       headers=WHO)
     assert done.status_code == 200 and done.json["steps"][0]["done_by"] == "kari"
-    again = client.post(f"/api/v1/phaseout-plans/{plan['id']}/steps/{step_id}/done", json={})
-    assert again.status_code == 409
+    assert done.json["steps"][0]["version"] == version + 1
+    again = client.post(f"/api/v1/phaseout-plans/{plan['id']}/steps/{step_id}/done",
+                        json={"version": version})
+    assert again.status_code == 409 and "was marked done" in again.json["message"]
     assert sweep(client, "2027-06-07")["closed"] == [flag["id"]]
-    missing = client.post(f"/api/v1/phaseout-plans/{plan['id']}/steps/999/done", json={})
+    missing = client.post(f"/api/v1/phaseout-plans/{plan['id']}/steps/999/done",
+                          json={"version": 1})
     assert missing.status_code == 404
 
 

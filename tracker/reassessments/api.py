@@ -56,8 +56,9 @@ def get_reassessment(case_id: int) -> Any:
     body=s.TransitionIn, response=s.CaseRead, errors=[409],
 )
 def transition_reassessment(case_id: int, body: s.TransitionIn) -> Any:
-    case = service.transition(session=get_session(), case_id=case_id, to=body.to,
-                              at=body.at or today(), actor=current_actor(), note=body.note)
+    case = service.transition(session=get_session(), case_id=case_id, version=body.version,
+                              to=body.to, at=body.at or today(), actor=current_actor(),
+                              note=body.note)
     return _read(case)
 
 
@@ -68,8 +69,8 @@ def transition_reassessment(case_id: int, body: s.TransitionIn) -> Any:
     body=s.DecisionIn, response=s.CaseRead, errors=[409],
 )
 def decide_reassessment(case_id: int, body: s.DecisionIn) -> Any:
-    case = service.decide(session=get_session(), case_id=case_id, decision=body.root,
-                          actor=current_actor(), today=today())
+    case = service.decide(session=get_session(), case_id=case_id, version=body.root.version,
+                          decision=body.root, actor=current_actor(), today=today())
     return _read(case)
 
 
@@ -89,6 +90,7 @@ def get_phaseout_plan(plan_id: int) -> Any:
 def mark_phaseout_step_done(plan_id: int, step_id: int, body: s.StepDone) -> Any:
     session = get_session()
     service.mark_step_done(session=session, plan_id=plan_id, step_id=step_id,
-                           at=body.at or today(), actor=current_actor(), note=body.note)
+                           version=body.version, at=body.at or today(), actor=current_actor(),
+                           note=body.note)
     return service.read_plan(session=session, plan=service.get_plan(session=session,
                                                                     plan_id=plan_id))

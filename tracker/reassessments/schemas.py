@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from tracker.apispec import UNION_TAGS
+from tracker.crud import VERSION_HELP
 from tracker.reassessments.enums import CaseState, Outcome, PhaseOutStepKey
 
 
@@ -24,11 +25,13 @@ class TransitionIn(_In):
     to: CaseState = Field(description="The next state; see `allowed_next` of the case.")
     note: str | None = None
     at: date | None = Field(default=None, description="When it happened (default today).")
+    version: int = Field(ge=1, description=VERSION_HELP)
 
 
 class _DecisionFields(_In):
     at: date | None = Field(default=None, description="Date of the Beslutningsforum meeting.")
     note: str | None = Field(default=None, description="Reference or summary of the decision.")
+    version: int = Field(ge=1, description=VERSION_HELP)
 
 
 class PermanentDecision(_DecisionFields):
@@ -91,6 +94,7 @@ class DecisionIn(RootModel[AnyDecision]):
 class StepDone(_In):
     at: date | None = Field(default=None, description="When it was done (default today).")
     note: str | None = None
+    version: int = Field(ge=1, description=VERSION_HELP + " The step's version, from the plan.")
 
 
 class StepRead(BaseModel):
@@ -110,6 +114,7 @@ class PhaseOutStepRead(BaseModel):
     done_on: date | None
     done_by: str | None
     done_note: str | None
+    version: int
 
 
 class PhaseOutPlanRead(BaseModel):

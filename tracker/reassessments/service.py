@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tracker.crud import get_or_404
+from tracker.crud import apply_values, check_version, get_or_404
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
 from tracker.flags import service as flags_service
 from tracker.flags.enums import CloseReason, FlagKind, SubjectType
@@ -40,14 +40,14 @@ from tracker.reassessments.models import (
     ReassessmentCase,
     ReassessmentStep,
 )
-from tracker.timeutil import utcnow
 
 REVIEW_KINDS = (FlagKind.review_upcoming, FlagKind.review_overdue)
+CASE = "Reassessment case"
 
 
 def get(*, session: Session, case_id: int) -> ReassessmentCase:
     """Return one reassessment case."""
-    return get_or_404(session, ReassessmentCase, case_id, label="Reassessment case")
+    return get_or_404(session, ReassessmentCase, case_id, label=CASE)
 
 
 def open_case_of(*, session: Session, introduction_id: int) -> ReassessmentCase | None:
@@ -135,11 +135,12 @@ def _refuse(case: ReassessmentCase, to: str, why: str) -> Conflict:
 
 
 def transition(
-    *, session: Session, case_id: int, to: CaseState, at: date, actor: str,
+    *, session: Session, case_id: int, version: int, to: CaseState, at: date, actor: str,
     note: str | None = None,
 ) -> ReassessmentCase:
-    """Move a case to its next state; refuse a move the workflow does not allow."""
+    """Move a case, as of the version the caller read, to its next state if the workflow allows."""
     case = get(session=session, case_id=case_id)
+    check_version(case, version, label=CASE)
     if to not in TRANSITIONS[CaseState(case.state)]:
         raise _refuse(case, str(to), f"it cannot move to {to}.")
     if to == CaseState.decided:
@@ -147,9 +148,7 @@ def transition(
                       f"/api/v1/reassessments/{case.id}/decision, which moves it to decided.")
     _check_date(session, case, at, "at")
     _add_step(session, case, case.state, to, at, actor, note)
-    case.state = str(to)
-    case.updated_at = utcnow()
-    case.version += 1
+    apply_values(case, {"state": str(to)})
     session.add(case)
     session.flush()
     return case
@@ -191,10 +190,11 @@ def _phaseout_plan(
 
 
 def decide(
-    *, session: Session, case_id: int, decision: Any, actor: str, today: date
+    *, session: Session, case_id: int, version: int, decision: Any, actor: str, today: date
 ) -> ReassessmentCase:
-    """Record Beslutningsforum's decision on a case and carry out its effects."""
+    """Record Beslutningsforum's decision on the case version the caller read; carry it out."""
     case = get(session=session, case_id=case_id)
+    check_version(case, version, label=CASE)
     if CaseState.decided not in TRANSITIONS[CaseState(case.state)]:
         raise _refuse(case, str(CaseState.decided), "it cannot be decided yet.")
     at = decision.at or today
@@ -202,18 +202,13 @@ def decide(
     for name in ("new_patients_stop_date", "rest_phaseout_date", "follow_up_date", "deadline"):
         _check_after(at, getattr(decision, name, None), name, name.replace("_", " "))
     intro = introductions_service.get(session=session, introduction_id=case.introduction_id)
-    stored = {**decision.model_dump(mode="json"), "at": at.isoformat()}
+    stored = {**decision.model_dump(mode="json", exclude={"version"}), "at": at.isoformat()}
     if decision.outcome in (Outcome.phase_out, Outcome.subgroup_continuation):
         stored["patients_on_treatment"] = (decision.patients_on_treatment
                                            or intro.exit_patients_on_treatment)
     _add_step(session, case, case.state, CaseState.decided, at, actor, decision.note)
-    case.state = CaseState.decided
-    case.outcome = decision.outcome
-    case.decision = stored
-    case.decided_on = at
-    case.decided_by = actor
-    case.updated_at = utcnow()
-    case.version += 1
+    apply_values(case, {"state": str(CaseState.decided), "outcome": str(decision.outcome),
+                        "decision": stored, "decided_on": at, "decided_by": actor})
     session.add(case)
     session.flush()
     assert case.id is not None
@@ -248,16 +243,19 @@ def plan_steps(*, session: Session, plan_id: int) -> list[PhaseOutStep]:
 
 
 def mark_step_done(
-    *, session: Session, plan_id: int, step_id: int, at: date, actor: str, note: str | None
+    *, session: Session, plan_id: int, step_id: int, version: int, at: date, actor: str,
+    note: str | None,
 ) -> PhaseOutStep:
-    """Mark a phase-out step done; its flag closes at the next sweep."""
+    """Mark a phase-out step done as of the version read; its flag closes at the next sweep."""
     step = session.get(PhaseOutStep, step_id)
     if step is None or step.plan_id != plan_id:
         raise NotFound(f"Phase-out plan {plan_id} has no step {step_id}.")
     if step.done_on is not None:
         raise Conflict(f"Step {step_id} was marked done on {step.done_on} by {step.done_by}.",
-                       {"done_on": str(step.done_on), "done_by": step.done_by})
-    step.done_on, step.done_by, step.done_note, step.updated_at = at, actor, note, utcnow()
+                       {"done_on": str(step.done_on), "done_by": step.done_by,
+                        "current_version": step.version})
+    check_version(step, version, label="Phase-out step")
+    apply_values(step, {"done_on": at, "done_by": actor, "done_note": note})
     session.add(step)
     session.flush()
     return step
