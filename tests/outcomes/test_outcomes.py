@@ -243,10 +243,12 @@ def test_every_demo_introduction_and_endpoint_has_every_part(cli, client):
 def test_a_curve_that_reaches_zero_too_early_is_explained_in_both_languages(client, intro):
     # Assumed OS of 0 at 6 months, but patients are followed for two years: the one-sample
     # log-rank test is undefined, and the reader is told why and what to check.
+    stored = next(c for c in intro["assumptions"]["curves"] if c["endpoint"] == "OS")
     put = client.put(
         f"/api/v1/introductions/{intro['id']}/assumptions/OS",
         json={"endpoint": "OS", "distribution": "points", "time_unit": "months",
-              "points": [[0, 1.0], [3, 0.5], [6, 0.0]], "interpolation": "linear"},
+              "points": [[0, 1.0], [3, 0.5], [6, 0.0]], "interpolation": "linear",
+              "version": stored["version"]},
     )
     assert put.status_code == 200, put.json
     rng = np.random.default_rng(3)

@@ -36,6 +36,16 @@ class _In(BaseModel):
 
 
 class _CurveBase(_In):
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "When replacing a curve (PUT …/assumptions/{endpoint}): the version of the stored "
+            "curve you read, from `assumptions.curves`; if it has changed since, the update is "
+            "refused (409). Leave it out to set an endpoint's first curve, and when creating the "
+            "introduction. In reads: the stored curve's version."
+        ),
+    )
     endpoint: Endpoint
     time_unit: TimeUnit = TimeUnit.months
     source: str | None = Field(

@@ -6,9 +6,10 @@ import hashlib
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from tracker.crud import apply_changes, apply_values, check_version, get_or_404, paginate
+from tracker.crud import apply_values, check_version, get_or_404, paginate
 from tracker.datasources import service as datasources_service
 from tracker.datasources.models import DataSource
 from tracker.decisions.enums import DecisionOutcome
@@ -247,6 +248,7 @@ def assumption(*, session: Session, introduction_id: int, endpoint: str) -> dict
 
 def _curve_json(row: ModelAssumption) -> dict[str, Any]:
     data: dict[str, Any] = {
+        "version": row.version,
         "endpoint": row.endpoint,
         "distribution": row.distribution,
         "time_unit": row.time_unit,
@@ -261,7 +263,7 @@ def _curve_json(row: ModelAssumption) -> dict[str, Any]:
 
 
 def put_assumption(*, session: Session, introduction_id: int, curve: Any) -> ModelAssumption:
-    """Set (or replace) the assumed curve for one endpoint."""
+    """Set the first assumed curve for one endpoint, or replace the version the client read."""
     get(session=session, introduction_id=introduction_id)
     row = session.exec(
         select(ModelAssumption).where(
@@ -270,10 +272,31 @@ def put_assumption(*, session: Session, introduction_id: int, curve: Any) -> Mod
         )
     ).first()
     new = _assumption_row(introduction_id, curve)
+    where = f"introduction {introduction_id}"
     if row is None:
+        if curve.version is not None:
+            raise Conflict(
+                f"There is no assumed {curve.endpoint} curve on {where} to replace (you sent "
+                f"version {curve.version}); leave out version to set the first one.",
+                {"current_version": None},
+            )
         session.add(new)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            # Another request set the first curve for this endpoint at the same moment.
+            raise Conflict(
+                f"An assumed {curve.endpoint} curve was set on {where} at the same time; reload "
+                "it and send your curve with its version to replace it."
+            ) from exc
         return new
+    if curve.version is None:
+        raise Conflict(
+            f"{where.capitalize()} already has an assumed {curve.endpoint} curve (version "
+            f"{row.version}); send the version you read to replace it.",
+            {"current_version": row.version},
+        )
+    check_version(row, curve.version, label="Assumed curve")
     # The same curve sent again changes nothing: no new version, no entry in the audit trail.
     fields = ("distribution", "parameters", "points", "interpolation", "time_unit", "source")
     apply_values(row, {key: getattr(new, key) for key in fields})
@@ -373,9 +396,11 @@ def update_milestone(
 
 def _update_child(session: Session, row: Any, data: Any) -> Any:
     check_version(row, data.version, label=type(row).__name__)
+    values = data.model_dump(exclude_unset=True, exclude={"data_source", "version"})
     if data.data_source is not None:
-        row.data_source_id = _source_id(session, data.data_source, "data_source")
-    apply_changes(row, data, exclude=["data_source", "version"])
+        # Through apply_values, so that a new data source alone is a new version too.
+        values["data_source_id"] = _source_id(session, data.data_source, "data_source")
+    apply_values(row, values)
     session.add(row)
     session.flush()
     return row
