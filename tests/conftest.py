@@ -24,13 +24,8 @@ _counter = itertools.count()
 
 
 def make_settings(database_url: str, instance: Path, **extra: object) -> Settings:
-    return Settings(
-        env="test",
-        database_url=database_url,
-        instance_path=instance,
-        scheduler_enabled=False,
-        **extra,  # type: ignore[arg-type]
-    )
+    values: dict[str, object] = {"env": "test", "scheduler_enabled": False, **extra}
+    return Settings(database_url=database_url, instance_path=instance, **values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

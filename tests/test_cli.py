@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tracker.cli import main
 
 
@@ -55,9 +57,10 @@ def test_check_settings_reports_a_working_database(cli):
     assert "secret_key = ***" in result.output
 
 
-def test_production_refuses_the_default_secret_key(cli, monkeypatch):
-    monkeypatch.setenv("TRACKER_ENV", "production")
-    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+@pytest.mark.parametrize("env", ["development", "production"])
+def test_a_published_secret_key_is_refused_by_every_command(cli, monkeypatch, env):
+    monkeypatch.setenv("TRACKER_ENV", env)
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "dev-only-not-secret")
     result = cli.invoke(main, ["check-settings"])
     assert result.exit_code == 1
     assert "TRACKER_SECRET_KEY" in result.output

@@ -31,11 +31,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from dashboards import init_app as init_dashboards
     from tracker import auth, db, errors, security
     from tracker.audit import service as audit_service
+    from tracker.secret_key import instance_secret_key
 
     settings = settings or Settings()
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=instance_secret_key(settings),
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )

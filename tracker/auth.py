@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     g,
     has_request_context,
     redirect,
@@ -81,7 +82,6 @@ def _interface() -> str:
 def _resolve() -> Principal:
     from tracker.db import get_session
     from tracker.users import service as users_service
-    from tracker.users.models import User
 
     header = request.headers.get("Authorization", "")
     if header:
@@ -103,10 +103,11 @@ def _resolve() -> Principal:
             email=user.email,
             interface=_interface(),
         )
-    user_id = session.get("user_id")
-    if user_id:
-        user = get_session().get(User, user_id)
-        if user is not None and user.active:
+    token = session.get("sid")
+    if isinstance(token, str) and token:
+        user = users_service.user_for_login_session(session=get_session(), token=token,
+                                                    now=utcnow())
+        if user is not None:
             return Principal(
                 name=user.name,
                 role=Role(user.role),
@@ -115,7 +116,7 @@ def _resolve() -> Principal:
                 interface=_interface(),
                 via_session=True,
             )
-        session.clear()
+        session.clear()  # ended, expired or never issued: the cookie is no login
     return PUBLIC
 
 
@@ -162,30 +163,30 @@ def login() -> str | Response | tuple[str, int]:
         address = request.remote_addr or "unknown"
         db = get_session()
         now = utcnow()
-        user_key, address_key = f"{address}|{name.lower()}", f"{address}|*"
-        too_many = (
-            users_service.recent_failures(session=db, key=user_key, now=now, window=LOGIN_WINDOW)
-            >= MAX_FAILURES_PER_USER
-            or users_service.recent_failures(
-                session=db, key=address_key, now=now, window=LOGIN_WINDOW
-            )
-            >= MAX_FAILURES_PER_ADDRESS
-        )
-        if too_many:
-            db.commit()
+        account = users_service.account_key(name)
+        client = users_service.address_key(address)
+        # Count first, in one atomic statement per key, and commit before the password is
+        # checked: parallel guesses each see the others' counts.
+        per_account = users_service.count_login_attempt(
+            session=db, key=account, now=now, window=LOGIN_WINDOW)
+        per_address = users_service.count_login_attempt(
+            session=db, key=client, now=now, window=LOGIN_WINDOW)
+        db.commit()
+        if per_account > MAX_FAILURES_PER_USER or per_address > MAX_FAILURES_PER_ADDRESS:
             error, status = "For mange mislykkede forsøk. Vent 15 minutter og prøv igjen.", 429
         else:
             user = users_service.authenticate(session=db, name=name, password=password)
             if user is None:
-                users_service.record_failed_login(session=db, key=user_key, now=now)
-                users_service.record_failed_login(session=db, key=address_key, now=now)
-                db.commit()
                 error, status = "Feil brukernavn eller passord.", 401
             else:
-                users_service.clear_failures(session=db, key=user_key)
+                users_service.clear_login_attempts(session=db, key=account)
+                users_service.uncount_login_attempt(session=db, key=client)
+                lifetime = current_app.permanent_session_lifetime
+                token = users_service.start_login_session(
+                    session=db, user=user, now=now, lifetime=lifetime)
                 db.commit()
                 session.clear()
-                session["user_id"] = user.id
+                session["sid"] = token
                 session["csrf"] = secrets.token_urlsafe(32)
                 session.permanent = True
                 return redirect(_safe_next(request.args.get("next")))
@@ -197,7 +198,15 @@ def login() -> str | Response | tuple[str, int]:
 @bp.post("/logout")
 def logout() -> Response:
     """End the login session."""
+    from tracker.db import get_session
+    from tracker.users import service as users_service
+
     _check_form_csrf()
+    token = session.get("sid")
+    if isinstance(token, str) and token:
+        db = get_session()
+        users_service.end_login_session(session=db, token=token, now=utcnow())
+        db.commit()
     session.clear()
     return redirect(url_for("auth.login"))
 

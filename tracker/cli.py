@@ -99,6 +99,7 @@ def serve(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from tracker import create_app
+    from tracker.serving import QuietRequestHandler
 
     settings = _settings()
     problems = settings.problems()
@@ -112,7 +113,8 @@ def serve(host: str, port: int) -> None:
 
         start_background_scheduler(app)
     click.echo(f"Serving on http://{host}:{port}/ (API at /api/v1, dashboards at /dashboards/)")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False,
+               request_handler=QuietRequestHandler)
 
 
 @main.command("check-settings")

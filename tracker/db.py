@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, current_app, g
 import sqlalchemy as sa
+from flask import Flask, current_app, g
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
@@ -21,7 +21,9 @@ from tracker.settings import Settings
 
 # Tables whose texts are written by the tracker itself, never typed by a person: hashes and
 # token prefixes, the audit trail (a copy of values already checked), the numeric feed rows.
-_MACHINE_TABLES = frozenset({"api_token", "audit_event", "feed_record", "feed_count"})
+_MACHINE_TABLES = frozenset(
+    {"api_token", "audit_event", "feed_record", "feed_count", "login_throttle", "login_session"}
+)
 _MACHINE_COLUMNS = ("sha256", "_hash", "prefix")
 
 

@@ -21,13 +21,14 @@ from tracker.reassessments.models import (
     ReassessmentCase,
     ReassessmentStep,
 )
-from tracker.users.models import ApiToken, LoginAttempt, User
+from tracker.users.models import ApiToken, LoginSession, LoginThrottle, User
 
 __all__ = [
     "FeedCount",
     "ApiToken",
     "AuditEvent",
-    "LoginAttempt",
+    "LoginSession",
+    "LoginThrottle",
     "User",
     "AnalysisPlanVersion",
     "DataSource",

@@ -8,7 +8,14 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, see check()
+# Keys that have been published (this project's old built-in development key among them) or
+# that people type when asked for one: refused everywhere but in the tests.
+KNOWN_SECRET_KEYS = frozenset({
+    "dev-only-not-secret", "dev", "development", "secret", "secret-key", "secretkey",
+    "changeme", "change-me", "please-change-me", "test", "testing", "default", "password",
+})
+MIN_SECRET_KEY_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,7 +27,9 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     instance_path: Path = Field(default=PROJECT_ROOT / "instance")
     database_url: str | None = None
-    secret_key: str = DEFAULT_SECRET_KEY
+    # Session signing key. Unset: a random key is made once per instance and kept, readable by
+    # the owner only, in <instance_path>/secret_key (see tracker.secret_key).
+    secret_key: str | None = None
     # Echo SQL statements to the log (development aid).
     sql_echo: bool = False
     # Page size limits for list endpoints.
@@ -59,7 +68,7 @@ class Settings(BaseSettings):
     # Default UI language for the dashboards.
     default_language: Literal["nb", "en"] = "nb"
 
-    @field_validator("database_url")
+    @field_validator("database_url", "secret_key")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -79,17 +88,29 @@ class Settings(BaseSettings):
 
     def problems(self) -> list[str]:
         """Return what is wrong with this configuration for its environment."""
-        found = []
-        if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
-            found.append(
-                "TRACKER_SECRET_KEY is the built-in development key; set a long random value "
-                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
-            )
-        if self.env == "production" and len(self.secret_key) < 32:
-            found.append("TRACKER_SECRET_KEY must be at least 32 characters in production.")
+        found = self.secret_key_problems()
         if self.max_page_size < self.default_page_size:
             found.append("TRACKER_MAX_PAGE_SIZE must be at least TRACKER_DEFAULT_PAGE_SIZE.")
         return found
+
+    def secret_key_problems(self) -> list[str]:
+        """Return why the configured session key may not be used (never in the tests' env)."""
+        key = self.secret_key
+        if key is None or self.env == "test":
+            return []
+        how = ("set a long random value (e.g. `python -c 'import secrets; "
+               "print(secrets.token_urlsafe(48))'`), or unset it to let the tracker make one")
+        if key.strip().lower() in KNOWN_SECRET_KEYS:
+            return [f"TRACKER_SECRET_KEY is a published or guessable key; {how}."]
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            return [f"TRACKER_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters; "
+                    f"{how}."]
+        return []
+
+    @property
+    def secret_key_file(self) -> Path:
+        """Where the instance keeps the key it made for itself when none is configured."""
+        return self.instance_path / SECRET_KEY_FILE
 
     def redacted(self) -> dict[str, object]:
         """Return the settings as a dict with secrets masked, for display."""
@@ -97,6 +118,8 @@ class Settings(BaseSettings):
         for key in ("secret_key", "smtp_password"):
             if data.get(key):
                 data[key] = "***"
+        if self.secret_key is None:
+            data["secret_key"] = f"*** (made for this instance, kept in {self.secret_key_file})"
         data["database_url"] = _mask_url_password(self.sqlalchemy_url)
         data["instance_path"] = str(self.instance_path)
         return data

@@ -132,11 +132,13 @@ def test_oversized_upload_is_413_json(client, tokens, app):
     assert response.json["error"]
 
 
-def test_production_refuses_default_secret(tmp_path):
+def test_short_secret_is_a_problem_in_production_not_in_tests(tmp_path):
     from tracker.settings import Settings
 
-    problems = Settings(env="production", instance_path=tmp_path).problems()
-    assert any("TRACKER_SECRET_KEY" in p for p in problems)
+    problems = Settings(env="production", instance_path=tmp_path, secret_key="x" * 31).problems()
+    assert any("at least 32 characters" in p for p in problems)
+    assert Settings(env="production", instance_path=tmp_path).problems() == []  # made per instance
+    assert Settings(env="test", instance_path=tmp_path, secret_key="kort").problems() == []
 
 
 def test_logs_never_carry_identifiers_or_tokens(caplog):

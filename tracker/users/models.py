@@ -38,11 +38,30 @@ class ApiToken(SQLModel, table=True):
     last_used_at: datetime | None = None
 
 
-class LoginAttempt(SQLModel, table=True):
-    """A failed login, kept briefly to rate-limit guessing (no password is stored)."""
+class LoginThrottle(SQLModel, table=True):
+    """Login attempts counted per key (an account, or a client address) in a fixed window.
 
-    __tablename__ = "login_attempt"
+    One row per key, counted up by one atomic upsert before the password is checked, so that
+    parallel guesses cannot all be evaluated before any is counted. Keys hold no typed text: an
+    account is keyed by the SHA-256 of its lower-cased name.
+    """
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, index=True, description="Client address and user name.")
-    at: datetime = Field(default_factory=utcnow, index=True)
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=100)
+    window_start: datetime = Field(default_factory=utcnow)
+    attempts: int = 0
+
+
+class LoginSession(SQLModel, table=True):
+    """A browser login. The cookie carries a random token; only its SHA-256 is stored here, and
+    a session is valid only while its row says so, so logging out ends it for every copy of the
+    cookie."""
+
+    __tablename__ = "login_session"
+
+    token_sha256: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    ended_at: datetime | None = None

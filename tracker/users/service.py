@@ -8,13 +8,17 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func
-from sqlmodel import Session, col, select
+from sqlalchemy import case
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import update as sa_update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
 
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
 from tracker.timeutil import utcnow
 from tracker.users.enums import Role
-from tracker.users.models import ApiToken, LoginAttempt, User
+from tracker.users.models import ApiToken, LoginSession, LoginThrottle, User
 
 TOKEN_PREFIX = "nmt_"
 _hasher = PasswordHasher()
@@ -115,23 +119,84 @@ def authenticate(*, session: Session, name: str, password: str) -> User | None:
     return user
 
 
-def record_failed_login(*, session: Session, key: str, now: datetime) -> None:
-    """Remember a failed login for rate limiting."""
-    session.add(LoginAttempt(key=key, at=now))
+def account_key(name: str) -> str:
+    """Return the throttle key of an account: a hash, so that no typed name is stored."""
+    return "account:" + hashlib.sha256(name.strip().lower().encode("utf-8")).hexdigest()
+
+
+def address_key(address: str) -> str:
+    """Return the throttle key of a client address."""
+    return "address:" + address[:80]
+
+
+def count_login_attempt(*, session: Session, key: str, now: datetime, window: timedelta) -> int:
+    """Count one login attempt for this key and return the attempts in the current window.
+
+    One statement counts and records (an upsert), so two attempts sent at once can never both
+    read the count from before the other: PostgreSQL takes the row lock, SQLite the write lock.
+    A window older than `window` starts again at one.
+    """
+    table = LoginThrottle.__table__  # type: ignore[attr-defined]
+    cutoff = now - window
+    expired = table.c.window_start < cutoff
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values(key=key, window_start=now, attempts=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "attempts": case((expired, 1), else_=table.c.attempts + 1),
+            "window_start": case((expired, now), else_=table.c.window_start),
+        },
+    ).returning(table.c.attempts)
+    attempts = session.execute(statement).scalar_one()
+    # Forget windows long over, now and then (a cheap indexed delete on the primary key table).
+    if attempts == 1:
+        session.execute(sa_delete(table).where(table.c.window_start < cutoff))
+    return int(attempts)
+
+
+def clear_login_attempts(*, session: Session, key: str) -> None:
+    """Forget an account's attempts after a successful login."""
+    table = LoginThrottle.__table__  # type: ignore[attr-defined]
+    session.execute(sa_delete(table).where(table.c.key == key))
+
+
+def uncount_login_attempt(*, session: Session, key: str) -> None:
+    """Take back one attempt that succeeded, so that an address (a hospital's proxy, say) is
+    limited by its failures, not by its colleagues' logins."""
+    table = LoginThrottle.__table__  # type: ignore[attr-defined]
+    session.execute(
+        sa_update(table).where(table.c.key == key, table.c.attempts > 0)
+        .values(attempts=table.c.attempts - 1)
+    )
+
+
+def start_login_session(*, session: Session, user: User, now: datetime, lifetime: timedelta) -> str:
+    """Open a browser session for the user and return its token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    session.add(LoginSession(token_sha256=hash_token(token), user_id=user.id, created_at=now,
+                             expires_at=now + lifetime))
     session.flush()
+    return token
 
 
-def recent_failures(*, session: Session, key: str, now: datetime, window: timedelta) -> int:
-    """Count failed logins for this key within the window (and forget older ones)."""
-    session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - window))  # type: ignore[call-overload]
-    count = session.exec(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.key == key, LoginAttempt.at >= now - window)
-    ).one()
-    return int(count)
+def user_for_login_session(*, session: Session, token: str, now: datetime) -> User | None:
+    """Return the active user of a session that has not ended or expired, else None."""
+    row = session.get(LoginSession, hash_token(token))
+    if row is None or row.ended_at is not None or row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return user
 
 
-def clear_failures(*, session: Session, key: str) -> None:
-    """Forget failed logins after a successful one."""
-    session.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == key))  # type: ignore[call-overload]
+def end_login_session(*, session: Session, token: str, now: datetime) -> None:
+    """End a browser session: every copy of its cookie stops working."""
+    row = session.get(LoginSession, hash_token(token))
+    if row is not None and row.ended_at is None:
+        row.ended_at = now
+        session.add(row)
+        session.flush()
