@@ -48,6 +48,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov.filter.all": ("Alle", "All"),
     "ov.export.csv": ("Last ned CSV", "Download CSV"),
     "ov.export.xlsx": ("Last ned Excel", "Download Excel"),
+    "ov.export.sheet": ("Innføringer", "Introductions"),
     "ov.col.method": ("Metode", "Method"),
     "ov.col.substance": ("Virkestoff", "Active substance"),
     "ov.col.area": ("Terapiområde", "Therapeutic area"),

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.crud import stale_conflict
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
-from tracker.privacy import IDENTIFIER_MESSAGE, identifier_paths
+from tracker.privacy import IDENTIFIER_MESSAGE, identifier_paths, walk_texts
 
 API_PREFIX = "/api/v1"
 MAX_ID = 2_147_483_647  # record ids are 32-bit integers in PostgreSQL
@@ -97,15 +97,33 @@ def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
         ) from exc
 
 
-def refuse_identifiers(payload: Any) -> None:
-    """Refuse a request body that holds a fødselsnummer or D-number in any text, naming the
-    fields and never the value."""
+# C0 control characters but tab, line feed and carriage return: PostgreSQL cannot store NUL,
+# XML (Excel) none of them, and no person types them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def refuse_unstorable_text(payload: Any) -> None:
+    """Refuse a request body that holds a fødselsnummer or D-number, or a control character, in
+    any text, naming the fields and never an identifier."""
     paths = identifier_paths(payload)
     if paths:
         raise InvalidInput(
             f"The request body holds what looks like a national identity number in "
             f"{len(paths)} field(s): {', '.join(paths)}. Nothing was stored.",
             [field_error(path, IDENTIFIER_MESSAGE) for path in paths],
+        )
+    controls = {}
+    for where, text in walk_texts(payload):
+        found = _CONTROL.search(text)
+        if found:
+            controls.setdefault(where, f"U+{ord(found.group()):04X}")
+    if controls:
+        raise InvalidInput(
+            f"The request body holds control characters in {len(controls)} field(s): "
+            f"{', '.join(controls)}. Nothing was stored.",
+            [field_error(where, f"holds the control character {code}, which cannot be stored; "
+                                "remove it (it is often pasted along from another program)")
+             for where, code in controls.items()],
         )
 
 
@@ -202,7 +220,7 @@ class ApiBlueprint(Blueprint):
                             "Content-Type: application/json.",
                             [field_error("body", "Missing or unreadable JSON body.")],
                         )
-                    refuse_identifiers(payload)
+                    refuse_unstorable_text(payload)
                     kwargs["body"] = parse_model(body, payload, where="request body")
                 session = get_session()
                 try:

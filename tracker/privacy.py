@@ -28,6 +28,7 @@ Review these rules when the announced revision of the number scheme (from 2032) 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,7 @@ __all__ = [
     "IDENTIFIER_MESSAGE",
     "contains_national_id",
     "identifier_paths",
+    "walk_texts",
     "national_id_mask",
     "text_has_national_id",
 ]
@@ -193,9 +195,24 @@ def text_has_national_id(text: str) -> bool:
 
 
 def contains_national_id(text: str) -> bool:
-    """Return whether a name (a file or column name) holds an identity number, 10-digit forms too."""
+    """Return whether a file or column name holds an identity number, 10-digit forms too."""
     runs = [_NOT_DIGIT.sub("", run) for run in _NAME_RUN.findall(text)]
     return bool(runs) and bool(national_id_mask(runs).any())
+
+
+def walk_texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Yield (dotted path, text) for every text in a JSON value; a dictionary key is a text of
+    the dictionary's own path, so that a report names the place and never the key itself."""
+    if isinstance(value, str):
+        yield path or "body", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield path or "body", key
+            yield from walk_texts(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from walk_texts(item, f"{path}.{index}" if path else str(index))
 
 
 def identifier_paths(value: Any, path: str = "") -> list[str]:
@@ -207,18 +224,5 @@ def identifier_paths(value: Any, path: str = "") -> list[str]:
     >>> identifier_paths({"a": ["ok", "pasient 01010012356"], "b": {"01010012356": 1}})
     ['a.1', 'b']
     """
-    found: list[str] = []
-    if isinstance(value, str):
-        if text_has_national_id(value):
-            found.append(path or "body")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            child = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and text_has_national_id(key):
-                found.append(path or "body")  # name the place, never the key itself
-                continue
-            found.extend(identifier_paths(item, child))
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found.extend(identifier_paths(item, f"{path}.{index}" if path else str(index)))
-    return found
+    found = [where for where, text in walk_texts(value, path) if text_has_national_id(text)]
+    return list(dict.fromkeys(found))

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import dash
-import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from dashboards import data
@@ -14,6 +13,7 @@ from dashboards.access import Viewer, current_viewer
 from dashboards.figures import timeline_figure
 from dashboards.i18n import fmt_date, label, t
 from dashboards.layout import href, message, table
+from tracker import exports
 from tracker.db import get_session
 from tracker.feeds.columns import REGION_NAMES
 from tracker.introductions.enums import IntroductionStatus
@@ -93,25 +93,24 @@ def _timeline(rows: list[data.OverviewRow], as_of: date, lang: str, viewer: View
     return timeline_figure(items, as_of, lang)
 
 
-def _export_frame(rows: list[data.OverviewRow], lang: str) -> pd.DataFrame:
-    return pd.DataFrame(
+def _export_table(rows: list[data.OverviewRow], lang: str) -> tuple[list[str], list[list[Any]]]:
+    headers = [t(f"ov.col.{key}", lang) for key in
+               ("method", "substance", "area", "status", "review", "milestone", "flags")]
+    cells = [
         [
-            {
-                t("ov.col.method", lang): r.nye_metoder_id,
-                t("ov.col.substance", lang): r.active_substance,
-                t("ov.col.area", lang): r.therapeutic_area or "",
-                t("ov.col.status", lang): label("status", r.status, lang),
-                t("ov.col.review", lang): r.review_date.isoformat(),
-                t("ov.col.milestone", lang): r.next_milestone.expected_date.isoformat()
-                if r.next_milestone
-                else "",
-                t("ov.col.flags", lang): "; ".join(
-                    f"{f.label} ({f.due_date.isoformat() if f.due_date else ''})" for f in r.flags
-                ),
-            }
-            for r in rows
+            r.nye_metoder_id,
+            r.active_substance,
+            r.therapeutic_area or "",
+            label("status", r.status, lang),
+            r.review_date,
+            r.next_milestone.expected_date if r.next_milestone else None,
+            "; ".join(
+                f"{f.label} ({f.due_date.isoformat() if f.due_date else ''})" for f in r.flags
+            ),
         ]
-    )
+        for r in rows
+    ]
+    return headers, cells
 
 
 def _dropdown(id: str, options: list[tuple[str, str]], lang: str, title: str) -> html.Label:
@@ -211,10 +210,10 @@ def register(app: dash.Dash) -> None:
         lang = ctx["lang"]
         viewer = current_viewer()
         rows = data.overview_rows(session=get_session(), as_of=today(), viewer=viewer)
-        frame = _export_frame(_filtered(rows, area, status, region, viewer), lang)
+        headers, cells = _export_table(_filtered(rows, area, status, region, viewer), lang)
         name = f"midlertidige-innforinger-{today().isoformat()}"
         if dash.ctx.triggered_id == "export-xlsx":
-            return dcc.send_data_frame(frame.to_excel, f"{name}.xlsx", index=False,
-                                       sheet_name="Innføringer")
-        # A byte-order mark makes Excel read the Norwegian letters as UTF-8.
-        return dcc.send_string("\ufeff" + frame.to_csv(index=False), f"{name}.csv")
+            workbook = exports.to_xlsx(headers, cells, sheet=t("ov.export.sheet", lang),
+                                       widths=(12, 24, 18, 22, 12, 12, 60))
+            return dcc.send_bytes(workbook, f"{name}.xlsx")
+        return dcc.send_string(exports.to_csv(headers, cells, bom=True), f"{name}.csv")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from tracker import exports
 from tracker.deadlines.service import STATUS_LABELS, Deadline
 
 # (key in the CSV, header in the Excel sheet, value)
@@ -25,50 +21,22 @@ COLUMNS: list[tuple[str, str, Any]] = [
     ("introduction_id", "Innføring nr.", lambda d: d.introduction_id),
     ("link", "Lenke", lambda d: d.link),
 ]
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _safe(value: Any) -> Any:
-    """Keep spreadsheet programs from running CSV text that starts like a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+WIDTHS = (12, 10, 15, 12, 36, 48, 60, 30, 12, 32)
 
 
 def to_csv(items: Sequence[Deadline]) -> str:
     """Return the deadlines as CSV (RFC 4180, comma-separated, ISO dates, a header row)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([key for key, _, _ in COLUMNS])
-    for item in items:
-        row = [get(item) for _, _, get in COLUMNS]
-        writer.writerow(["" if v is None else _safe(v if isinstance(v, str) else str(v))
-                         for v in row])
-    return out.getvalue()
+    rows = ([get(item) for _, _, get in COLUMNS] for item in items)
+    return exports.to_csv([key for key, _, _ in COLUMNS], rows)
 
 
 def to_xlsx(items: Sequence[Deadline]) -> bytes:
     """Return the deadlines as an Excel workbook with Norwegian headers and real date cells."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Frister"
-    sheet.append([header for _, header, _ in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for item in items:
-        row = [get(item) for _, _, get in COLUMNS]
-        row[1] = STATUS_LABELS[item.status]
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # stored as text exactly as written, never as a formula
-    for cell in sheet["A"][1:]:
-        cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for letter, width in zip("ABCDEFGHIJ", (12, 10, 15, 12, 36, 48, 60, 30, 12, 32), strict=True):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+    def row(item: Deadline) -> list[Any]:
+        values = [get(item) for _, _, get in COLUMNS]
+        values[1] = STATUS_LABELS[item.status]
+        return values
+
+    return exports.to_xlsx([header for _, header, _ in COLUMNS], (row(i) for i in items),
+                           sheet="Frister", widths=WIDTHS)

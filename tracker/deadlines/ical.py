@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
+from tracker import exports
 from tracker.deadlines.service import STATUS_LABELS, Deadline, DeadlineStatus
 
 PRODID = "-//Nye metoder tracker//Frister//NO"
@@ -18,7 +19,9 @@ LINE_OCTETS = 75
 
 
 def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines."""
+    """Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines; control
+    characters, which TEXT may not hold, are dropped as in every export."""
+    value = exports.clean_text(value)
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
