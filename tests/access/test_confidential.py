@@ -131,3 +131,36 @@ def test_the_audit_trail_cannot_be_changed(app, client, agreement):
         conn.execute(text("UPDATE audit_event SET actor = 'someone else'"))
     with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_event"))
+
+
+def test_prices_recorded_while_confidential_stay_withheld_after_the_mark_is_lifted(
+    app, agreement, tokens
+):
+    url = f"/api/v1/agreements/{agreement['id']}"
+    procurement = auth(tokens["procurement"])
+    earlier = 47211.5
+    anonymous = app.test_client()
+    assert patch_current(anonymous, url, {"unit_price_nok": earlier}, headers=procurement
+                         ).status_code == 200
+    assert patch_current(anonymous, url, {"unit_price_nok": 49990.0}, headers=procurement
+                         ).status_code == 200
+    lifted = patch_current(anonymous, url, {"visibility": {"unit_price_nok": "public"}},
+                           headers=procurement)
+    assert lifted.status_code == 200, lifted.json
+    assert patch_current(anonymous, url, {"unit_price_nok": 51250.0}, headers=procurement
+                         ).status_code == 200
+
+    trail = anonymous.get(f"/api/v1/audit/agreements/{agreement['id']}",
+                          headers=auth(tokens["secretariat"]))
+    assert trail.status_code == 200
+    text = trail.get_data(as_text=True)
+    for confidential in ("48513", "47211", "49990"):  # each recorded while marked confidential
+        assert confidential not in text, confidential
+    changes = [e["changes"].get("unit_price_nok") for e in trail.json["events"]]
+    assert [49990.0, 51250.0] not in changes  # 49990 was recorded confidential: left out whole
+    assert "unit_price_nok" in trail.json["withheld_fields"]
+    # The price set after the mark was lifted is public, on the record and in the trail.
+    assert anonymous.get(url).json["unit_price_nok"] == 51250.0
+    everyone = anonymous.get(f"/api/v1/audit/agreements/{agreement['id']}",
+                             headers=auth(tokens["procurement"])).get_data(as_text=True)
+    assert "47211" in everyone and "49990" in everyone

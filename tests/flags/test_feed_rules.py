@@ -350,6 +350,16 @@ def test_volume_flags_are_only_for_roles_that_may_see_the_agreement_terms(
     assert "trinnet fra" not in mail_to(secretary) + mail_to(stranger)
     assert "Pasientvolumet" not in mail_to(secretary) + mail_to(stranger)
 
+    # In-app notifications: the secretariat may read anyone's list, but never this kind in it.
+    own = client.get(f"/api/v1/notifications?recipient={buyer}&limit=500", headers=procurement)
+    [note] = [n for n in own.json["items"] if n["flag"]["id"] == flag["id"]]
+    asked = client.get(f"/api/v1/notifications?recipient={buyer}&limit=500", headers=secretariat)
+    assert asked.status_code == 200
+    assert flag["id"] not in [n["flag"]["id"] for n in asked.json["items"]]
+    assert "2025-09-15" not in asked.get_data(as_text=True)
+    marked = client.post(f"/api/v1/notifications/{note['id']}/read", headers=secretariat)
+    assert marked.status_code == 404
+
     # The audit trail shows the secretariat that the flag changed, not what it says.
     trail = client.get(f"/api/v1/audit/flags/{flag['id']}", headers=secretariat).json
     assert {"message", "facts", "due_date", "opened_on"} <= set(trail["withheld_fields"])

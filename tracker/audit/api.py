@@ -70,11 +70,13 @@ def get_audit_trail(entity: str, entity_id: int) -> Any:
     table = ENTITIES.get(entity)
     if table is None:
         raise NotFound(f"No audit trail for {entity!r}; use one of {', '.join(ENTITIES)}.")
-    events = service.history(session=get_session(), entity=table, entity_id=entity_id)
-    hidden = service.hidden_fields(
-        session=get_session(),
+    session = get_session()
+    events = service.history(session=session, entity=table, entity_id=entity_id)
+    changes, hidden = service.readable_changes(
+        session=session,
         entity=table,
         entity_id=entity_id,
+        events=events,
         confidential=may_see_confidential_prices(),
     )
     return AuditTrail(
@@ -88,8 +90,8 @@ def get_audit_trail(entity: str, entity_id: int) -> Any:
                 role=e.role,
                 interface=e.interface,
                 action=e.action,
-                changes={k: v for k, v in e.changes.items() if k not in hidden},
+                changes=readable,
             )
-            for e in events
+            for e, readable in zip(events, changes, strict=True)
         ],
     )

@@ -126,20 +126,6 @@ def history(*, session: Session, entity: str, entity_id: int) -> list[AuditEvent
 def hidden_fields(*, session: Session, entity: str, entity_id: int, confidential: bool) -> set[str]:
     """Return the fields whose values this reader may not see in the trail."""
     hidden = set(SECRET_COLUMNS)
-    if entity == "price_agreement" and not confidential:
-        from tracker.agreements.models import PriceAgreement
-        from tracker.agreements.schemas import default_visibility
-
-        agreement = session.get(PriceAgreement, entity_id)
-        marks = (
-            agreement.visibility
-            if agreement
-            else {k: str(v) for k, v in default_visibility().items()}
-        )
-        hidden |= {k for k, v in marks.items() if v == "confidential" and "." not in k}
-        # Terms are withheld whole from the trail if any part of them is confidential.
-        if any(v == "confidential" for k, v in marks.items() if k.startswith("terms")):
-            hidden.add("terms")
     if entity == "temporary_introduction" and not confidential:
         # Earlier values may have been computed with the confidential price even if the
         # current one is not, so the trail withholds the figures whatever the basis now.
@@ -154,3 +140,50 @@ def hidden_fields(*, session: Session, entity: str, entity_id: int, confidential
         if flag is not None and flag.kind in visibility.HIDDEN_KINDS:
             hidden |= visibility.HIDDEN_DATES
     return hidden
+
+
+def _confidential_by_marks(marks: dict[str, Any]) -> set[str]:
+    """The agreement fields these visibility marks make confidential (terms whole if any part)."""
+    hidden = {k for k, v in marks.items() if v == "confidential" and "." not in k}
+    if any(v == "confidential" for k, v in marks.items() if k.startswith("terms")):
+        hidden.add("terms")
+    return hidden
+
+
+def readable_changes(
+    *, session: Session, entity: str, entity_id: int, events: list[AuditEvent], confidential: bool
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """Return each event's changes as this reader may see them, and every field withheld.
+
+    A price agreement's values are withheld by the marks in force when they were recorded, not
+    by today's: after a unit price is marked public, the prices recorded before it stay
+    withheld. A change is left out whole if its old or its new value was recorded confidential.
+    """
+    static = hidden_fields(session=session, entity=entity, entity_id=entity_id,
+                           confidential=confidential)
+    if entity != "price_agreement" or confidential:
+        return [{k: v for k, v in e.changes.items() if k not in static} for e in events], static
+    from tracker.agreements.schemas import default_visibility
+
+    marks: dict[str, Any] = {k: str(v) for k, v in default_visibility().items()}
+    withheld = set(static)
+    readable = []
+    # Fields whose value now stored was recorded while marked confidential.
+    recorded_confidential: set[str] = set()
+    for entry in events:
+        new_marks = (entry.changes.get("visibility") or [None, None])[1]
+        if isinstance(new_marks, dict):
+            marks = {**marks, **new_marks}
+        now_confidential = _confidential_by_marks(marks)
+        kept = {}
+        for key, change in entry.changes.items():
+            if key in static or key in now_confidential or key in recorded_confidential:
+                withheld.add(key)
+            else:
+                kept[key] = change
+            if key in now_confidential:
+                recorded_confidential.add(key)
+            else:
+                recorded_confidential.discard(key)
+        readable.append(kept)
+    return readable, withheld

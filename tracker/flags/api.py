@@ -13,7 +13,7 @@ from tracker.access import may_see_confidential_prices, require_own_address
 from tracker.actor import current_actor
 from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
 from tracker.db import get_engine, get_session
-from tracker.errors import InvalidInput, field_error
+from tracker.errors import InvalidInput, NotFound, field_error
 from tracker.flags import jobs, notify, service, visibility
 from tracker.flags import schemas as s
 from tracker.flags.enums import FlagKind, SubjectType
@@ -104,7 +104,7 @@ def sweep_flags(body: s.SweepIn) -> Any:
               permission=("notifications", "read"))
 def list_notifications(query: Any) -> Any:
     require_own_address(query.recipient)
-    rows, total = notify.list_(session=get_session(), query=query)
+    rows, total = notify.list_(session=get_session(), query=query, hidden_kinds=_hidden())
     return page_of(NotificationPage, rows, total, query,
                    convert=lambda row: s.notification_read(
                        row[0], row[1], confidential=may_see_confidential_prices()))
@@ -115,10 +115,13 @@ def list_notifications(query: Any) -> Any:
               permission=("notifications", "write"))
 def read_notification(notification_id: int) -> Any:
     session = get_session()
-    require_own_address(notify.get(session=session, notification_id=notification_id).recipient)
+    note = notify.get(session=session, notification_id=notification_id)
+    flag = service.get(session=session, flag_id=note.flag_id)
+    if flag.kind in _hidden():
+        raise NotFound(f"Notification {notification_id} does not exist.")
+    require_own_address(note.recipient)
     note = notify.mark_read(session=session, notification_id=notification_id)
-    return s.notification_read(note, service.get(session=session, flag_id=note.flag_id),
-                               confidential=may_see_confidential_prices())
+    return s.notification_read(note, flag, confidential=may_see_confidential_prices())
 
 
 def _email(value: str) -> str:

@@ -200,13 +200,18 @@ def send_digest(*, session: Session, recipient: str, as_of: date, settings: Sett
     return len(rows)
 
 
-def list_(*, session: Session, query: Any) -> tuple[list[Any], int]:
-    """List one recipient's notifications, newest first, with their flags."""
+def list_(
+    *, session: Session, query: Any, hidden_kinds: frozenset[str] = frozenset()
+) -> tuple[list[Any], int]:
+    """List one recipient's notifications, newest first, with their flags, leaving out the flag
+    kinds the reader may not see (whoever's notifications they are)."""
     statement = (
         select(Notification, Flag)
         .join(Flag, col(Flag.id) == Notification.flag_id)
         .where(Notification.recipient == normalise(query.recipient))
     )
+    if hidden_kinds:
+        statement = statement.where(col(Flag.kind).not_in(sorted(hidden_kinds)))
     if query.unread:
         statement = statement.where(col(Notification.read_at).is_(None))
     return paginate(session, statement, model=Notification, sort=query.sort, limit=query.limit,
