@@ -58,7 +58,7 @@ def _form() -> tuple[Any, str, date]:
     problems = []
     if upload is None:
         problems.append(field_error("file", "attach the extract as the multipart field 'file'"))
-    if not source:
+    if not source or not source.isprintable():
         problems.append(field_error("source", "name the data source by its code, e.g. INSPIRE"))
     data_cut = None
     try:
@@ -93,6 +93,8 @@ def import_feed(introduction_id: int) -> Any:
         content = upload.read()
     except RequestEntityTooLarge as exc:  # streamed uploads without a declared length
         raise PayloadTooLarge("The upload is larger than the configured limit.") from exc
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file: free it now
     delivery, created = service.import_extract(
         session=get_session(),
         introduction_id=introduction_id,

@@ -21,10 +21,15 @@ def row_number(index: int) -> int:
     return index + FIRST_DATA_ROW
 
 
+def may_show(text: str) -> bool:
+    """Whether a text may be quoted in a message: not if it could hold (part of) an identifier."""
+    return re.search(r"\d{6}", text) is None
+
+
 def shown(value: Any, *, quote: bool = True) -> str:
     """Quote a cell for a message, unless it could be (part of) an identifier."""
     text = str(value)
-    if re.search(r"\d{6}", text):
+    if not may_show(text):
         return "(value not shown: it holds a long run of digits)"
     text = text[:40] + ("…" if len(text) > 40 else "")
     return repr(text) if quote else text
@@ -35,6 +40,7 @@ class _RowCheck:
     column: str | None
     indices: npt.NDArray[np.intp]  # at most MAX_LISTED data-row indices, ascending
     describe: Callable[[int], str]
+    position: int | None = None  # the column's place in the header, when its name is not shown
 
 
 class Problems:
@@ -47,11 +53,18 @@ class Problems:
         self._file: list[dict[str, Any]] = []
         self._checks: list[_RowCheck] = []
 
-    def file(self, message: str, *, column: str | None = None, row: int | None = None) -> None:
-        """Record a problem of the file as a whole (or of one column or one physical row)."""
+    def file(
+        self, message: str, *, column: str | None = None, row: int | None = None,
+        position: int | None = None,
+    ) -> None:
+        """Record a problem of the file as a whole (or of one column or one physical row).
+
+        A column whose name may not be shown (it holds an identifier or a long run of digits) is
+        named by its `position` in the header instead, counted from 1: "column 7".
+        """
         self.total += 1
         if len(self._file) < MAX_LISTED:
-            self._file.append(_detail(row, column, message))
+            self._file.append(_detail(row, column, message, position))
 
     def rows(
         self,
@@ -60,6 +73,7 @@ class Problems:
         describe: Callable[[int], str],
         *,
         identifier: bool = False,
+        position: int | None = None,
     ) -> int:
         """Record one problem per row where `mask` is true; `describe(i)` words it for row i."""
         indices = np.flatnonzero(mask)
@@ -67,7 +81,7 @@ class Problems:
             self.total += int(indices.size)
             if identifier:
                 self.identifiers += int(indices.size)
-            self._checks.append(_RowCheck(column, indices[:MAX_LISTED], describe))
+            self._checks.append(_RowCheck(column, indices[:MAX_LISTED], describe, position))
         return int(indices.size)
 
     def details(self) -> list[dict[str, Any]]:
@@ -81,7 +95,8 @@ class Problems:
         keyed.sort()
         for index, _, n, _ in keyed[: max(0, MAX_LISTED - len(listed))]:
             check = self._checks[n]
-            listed.append(_detail(row_number(index), check.column, check.describe(index)))
+            listed.append(_detail(row_number(index), check.column, check.describe(index),
+                                  check.position))
         return listed
 
     def raise_if_any(self) -> None:
@@ -90,13 +105,16 @@ class Problems:
             raise ExtractRejected(self)
 
 
-def _detail(row: int | None, column: str | None, message: str) -> dict[str, Any]:
-    if row is not None and column is not None:
-        field = f"row {row}, column {column}"
+def _detail(
+    row: int | None, column: str | None, message: str, position: int | None = None
+) -> dict[str, Any]:
+    where = column if column is not None else (str(position) if position is not None else None)
+    if row is not None and where is not None:
+        field = f"row {row}, column {where}"
     elif row is not None:
         field = f"row {row}"
-    elif column is not None:
-        field = f"column {column}"
+    elif where is not None:
+        field = f"column {where}"
     else:
         field = "file"
     return {"field": field, "message": message, "row": row, "column": column}

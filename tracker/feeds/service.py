@@ -17,12 +17,12 @@ from tracker.decisions.models import Decision
 from tracker.errors import Conflict, InvalidInput, field_error
 from tracker.feeds import counts as feed_counts
 from tracker.feeds.aggregation import count_table, patients_started, regions
+from tracker.feeds.identifiers import holds_identifier
 from tracker.feeds.models import FeedDelivery, FeedRecord
 from tracker.feeds.storage import insert_records
 from tracker.feeds.validation import validate_extract
 from tracker.introductions import service as introductions_service
 from tracker.introductions.models import TemporaryIntroduction
-from tracker.privacy import contains_national_id
 from tracker.timeutil import today, utcnow
 
 __all__ = [
@@ -43,10 +43,16 @@ def _clean_file_name(file_name: str) -> str:
     name = posixpath.basename(file_name.replace("\\", "/")).strip()
     if not name:
         raise InvalidInput("The file has no name.", [field_error("file", "give the file a name")])
-    if contains_national_id(name):
+    if holds_identifier(name):
         raise InvalidInput(
             "The file name holds a fødselsnummer or D-number; rename the file.",
             [field_error("file", "the file name holds a direct identifier (not shown)")],
+        )
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in name):
+        # PostgreSQL cannot store a NUL, and no other control character belongs in a name.
+        raise InvalidInput(
+            "The file name holds a control character; rename the file.",
+            [field_error("file", "the file name holds a control character (not shown)")],
         )
     return name[-255:]
 

@@ -22,13 +22,13 @@ import pyarrow.compute as pc
 
 from tracker.feeds import columns as c
 from tracker.feeds.endpoints import derive_endpoints, endpoint_warnings
-from tracker.feeds.problems import Problems, row_number, shown
-from tracker.feeds.reading import read_extract
-from tracker.privacy import contains_national_id, national_id_mask
+from tracker.feeds.identifiers import identifier_mask
+from tracker.feeds.problems import Problems, may_show, row_number, shown
+from tracker.feeds.reading import column_label, read_extract
 
 IDENTIFIER_MESSAGE = (
-    "holds a fødselsnummer or D-number, a direct identifier; replace it with the registry's "
-    "pseudonym (the value is not shown)"
+    "holds a fødselsnummer or D-number, a direct identifier (alone or within the text); replace "
+    "it with the registry's pseudonym (the value is not shown)"
 )
 EPOCH = date(1970, 1, 1)
 # Descriptive columns whose gaps are worth a warning (gaps in event dates are normal).
@@ -76,10 +76,10 @@ def validate_extract(
             problems.file(f"required column {name!r} is missing", column=name)
     if n == 0:
         problems.file("the file has a header row but no patient rows")
-    named_ids = [name for name in names if contains_national_id(name)]
-    for _ in named_ids:
-        problems.file("a column name " + IDENTIFIER_MESSAGE)
-    extra = [name for name in names if name not in c.COLUMNS and name not in named_ids]
+    # Column names holding an identifier were refused while reading; others that may not be
+    # shown (a long run of digits) are named by their position.
+    extra = [name for name in names if name not in c.COLUMNS]
+    labels = {name: column_label(name, position) for position, name in enumerate(names, 1)}
     if n == 0:
         problems.raise_if_any()
 
@@ -90,20 +90,23 @@ def validate_extract(
             combined[name] = table[name].combine_chunks() if name in names else c.absent(n)
         return combined[name]
 
-    # Direct identifiers: free text and extra columns are searched cell by cell; typed columns
-    # only where a cell failed to parse (a valid date, number or code cannot be one).
+    # Direct identifiers, alone in a cell or within its text: free text and extra columns are
+    # searched cell by cell; typed columns only where a cell failed to parse (a valid date,
+    # number or code cannot hold one).
     numeric = [name for name in c.INTEGERS if name in names
                and not pa.types.is_string(column(name).type)]  # Parquet numbers, not text
-    scanned = [*c.TEXT_LIMITS, *numeric, *extra, *named_ids]
-    masks = _in_parallel([partial(national_id_mask, column(name)) for name in scanned])
+    scanned = [*c.TEXT_LIMITS, *numeric, *extra]
+    masks = _in_parallel([partial(identifier_mask, column(name)) for name in scanned])
     identifiers = dict(zip(scanned, masks, strict=True))
     for name, found in identifiers.items():
-        problems.rows(found, name, lambda i: IDENTIFIER_MESSAGE, identifier=True)
+        label, position = labels.get(name, (name, None))
+        problems.rows(found, label, lambda i: IDENTIFIER_MESSAGE, identifier=True,
+                      position=position)
 
     parsed = _parse(column)
     for name in numeric:  # an identifier is reported as such, not as an impossible number
         _numbers(parsed[name])[identifiers[name]] = np.nan
-    _check_cells(problems, parsed)
+    _check_cells(problems, parsed, identifiers)
     _check_required(problems, parsed, names)
     _check_diagnosis(problems, parsed["diagnosis"], identifiers.get("diagnosis"))
     days = {name: _numbers(parsed[name]) for name in c.DATES}
@@ -114,6 +117,8 @@ def validate_extract(
     problems.raise_if_any()
 
     derived = derive_endpoints(days)
+    # A column name that may not be shown is kept on the delivery by its position.
+    extra = [name if may_show(name) else f"column {labels[name][1]}" for name in extra]
     warnings = _warnings(names, extra, parsed, n) + endpoint_warnings(days, derived, decision_date)
     stored = {"row_no": pa.array(np.arange(row_number(0), row_number(n), dtype=np.int32))}
     for name in c.COLUMNS:
@@ -154,15 +159,19 @@ def _numbers(result: c.Parsed) -> npt.NDArray[np.float64]:
     return result.numbers
 
 
-def _check_cells(problems: Problems, parsed: dict[str, c.Parsed]) -> None:
+def _check_cells(
+    problems: Problems, parsed: dict[str, c.Parsed], identifiers: dict[str, npt.NDArray[np.bool_]]
+) -> None:
     """Report cells that do not parse, unless they hold an identifier (reported instead)."""
     for name, result in parsed.items():
         if not result.bad.any() or result.source_text is None:
             continue
         bad = result.bad
-        if name not in c.TEXT_LIMITS:
+        if name in identifiers:  # searched already: free text too long with a number in it
+            bad = bad & ~identifiers[name]
+        else:
             positions = np.flatnonzero(bad)
-            ids = national_id_mask(pc.take(result.source_text, pa.array(positions)))
+            ids = identifier_mask(pc.take(result.source_text, pa.array(positions)))
             if ids.any():
                 id_mask = np.zeros_like(bad)
                 id_mask[positions[ids]] = True
