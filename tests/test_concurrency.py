@@ -173,6 +173,19 @@ def test_milestone_and_outcome_measure_updates(client, live):
         ), FEW)
 
 
+def test_decision_and_data_source_updates(client, live):
+    intro = create_temporary_introduction(client)
+    source_id = client.get("/api/v1/data-sources").json["items"][0]["id"]
+    for url, field in ((f"/api/v1/decisions/{intro['decision_id']}", "decision_text"),
+                       (f"/api/v1/data-sources/{source_id}", "holds")):
+        one_lands(client, live, Target(
+            read=url,
+            write=lambda version, value, url=url, field=field: (
+                "PATCH", url, {"version": version, field: value}),
+            stored=lambda record, field=field: record[field],
+        ), FEW)
+
+
 def test_assumed_curve_replacements(client, live):
     intro = create_temporary_introduction(client)
     url = f"/api/v1/introductions/{intro['id']}"
