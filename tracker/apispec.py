@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import jsonschema
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.json_schema import models_json_schema
@@ -85,16 +86,70 @@ def validation_details(exc: ValidationError, prefix: str = "") -> list[dict[str,
     return details
 
 
-def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
-    """Validate data against a model; raise InvalidInput naming every bad field."""
+@functools.cache
+def _schema_validator(model: type[BaseModel]) -> jsonschema.protocols.Validator:
+    schema = model.model_json_schema(mode="validation", ref_template="#/$defs/{model}")
+    return jsonschema.Draft202012Validator(  # type: ignore[no-any-return]
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+_JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "an object",
+               "null": "null"}
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "type":
+        wanted = error.validator_value
+        kinds = [str(t) for t in (wanted if isinstance(wanted, list) else [wanted])]
+        names = [_JSON_TYPES.get(kind, kind) for kind in kinds]
+        return f"must be {' or '.join(names)}, as the API document says"
+    if error.validator == "format":
+        example = {"date": " (YYYY-MM-DD, e.g. 2025-06-30)",
+                   "date-time": " (e.g. 2025-06-30T12:00:00Z)"}.get(str(error.validator_value), "")
+        return f"must be text in the {error.validator_value} format{example}"
+    return "does not match the API document's schema for this field"
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """In a union (anyOf/oneOf), the error at the deepest place the value went wrong."""
+    while error.context:
+        error = max(error.context, key=lambda e: len(e.absolute_path))
+    return error
+
+
+def check_against_schema(model: type[BaseModel], payload: Any) -> None:
+    """Refuse JSON that the OpenAPI document's schema does not allow but that pydantic would
+    coerce (a date sent as a number, a number as text, true for an id)."""
+    details = []
+    for error in _schema_validator(model).iter_errors(payload):
+        deepest = _deepest(error)
+        field = ".".join(str(part) for part in deepest.absolute_path) or "body"
+        details.append(field_error(field, _schema_message(deepest)))
+    if details:
+        fields = ", ".join(sorted({d["field"] for d in details}))
+        raise InvalidInput(f"The request body has {len(details)} problem(s): {fields}.", details)
+
+
+def parse_model(model: type[BaseModel], data: Any, *, where: str, strict_json: bool = False
+                ) -> Any:
+    """Validate data against a model; raise InvalidInput naming every bad field.
+
+    With `strict_json` (a request body) what pydantic accepts is also checked against the JSON
+    schema the OpenAPI document publishes, so the API accepts exactly what it documents.
+    """
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         details = validation_details(exc)
         fields = ", ".join(sorted({d["field"] for d in details}))
         raise InvalidInput(
             f"The {where} has {len(details)} problem(s): {fields}.", details
         ) from exc
+    if strict_json:
+        check_against_schema(model, data)
+    return parsed
 
 
 # C0 control characters but tab, line feed and carriage return: PostgreSQL cannot store NUL,
@@ -112,7 +167,7 @@ def refuse_unstorable_text(payload: Any) -> None:
             f"{len(paths)} field(s): {', '.join(paths)}. Nothing was stored.",
             [field_error(path, IDENTIFIER_MESSAGE) for path in paths],
         )
-    controls = {}
+    controls: dict[str, str] = {}
     for where, text in walk_texts(payload):
         found = _CONTROL.search(text)
         if found:
@@ -221,7 +276,8 @@ class ApiBlueprint(Blueprint):
                             [field_error("body", "Missing or unreadable JSON body.")],
                         )
                     refuse_unstorable_text(payload)
-                    kwargs["body"] = parse_model(body, payload, where="request body")
+                    kwargs["body"] = parse_model(body, payload, where="request body",
+                                                 strict_json=True)
                 session = get_session()
                 try:
                     result = view(**kwargs)

@@ -103,9 +103,9 @@ def _resolve() -> Principal:
             email=user.email,
             interface=_interface(),
         )
-    token = session.get("sid")
-    if isinstance(token, str) and token:
-        user = users_service.user_for_login_session(session=get_session(), token=token,
+    sid = session.get("sid")
+    if isinstance(sid, str) and sid:
+        user = users_service.user_for_login_session(session=get_session(), token=sid,
                                                     now=utcnow())
         if user is not None:
             return Principal(

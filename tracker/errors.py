@@ -84,7 +84,13 @@ def init_app(app: Flask) -> None:
             return exc
         name = (exc.name or "error").lower().replace(" ", "_")
         body = {"error": name, "message": exc.description or exc.name}
-        return jsonify(body), exc.code or 500
+        response = jsonify(body)
+        response.status_code = exc.code or 500
+        # Keep what the exception says beyond its text, e.g. a 405's Allow header.
+        for key, value in exc.get_headers():
+            if key.lower() != "content-type":
+                response.headers[key] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]

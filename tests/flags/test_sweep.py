@@ -37,7 +37,7 @@ def test_review_flags_move_from_upcoming_to_overdue_and_keep_their_history(clien
     late = sweep(client, "2027-03-02")
     [overdue] = flags(client, kind="review_overdue")
     assert late["closed"] == [upcoming["id"]] and late["opened"] == [overdue["id"]]
-    assert "2027-03-01 (1 dager over fristen)" in overdue["message"]
+    assert "2027-03-01 (1 dag over fristen)" in overdue["message"]
     [closed] = flags(client, open="false")
     assert closed["id"] == upcoming["id"] and closed["close_reason"] == "resolved"
     assert closed["closed_on"] == "2027-03-02"
@@ -286,3 +286,15 @@ def test_a_new_rule_plugs_in_as_one_function_and_kinds_without_one_are_left_alon
         session=session, as_of=date(2025, 7, 3), settings=settings, rules=plugged
     ).closed
     assert closed == opened
+
+
+def test_days_are_counted_in_good_norwegian():
+    from datetime import date
+
+    from tracker.flags.rules import when
+
+    due = date(2027, 3, 1)
+    assert [when(due, date(2027, 2, d)) for d in (27, 28)] == ["om 2 dager", "om 1 dag"]
+    assert when(due, due) == "i dag"
+    assert [when(due, date(2027, 3, d)) for d in (2, 3)] == ["for 1 dag siden",
+                                                              "for 2 dager siden"]

@@ -113,14 +113,19 @@ def load_rules() -> list[Rule]:
 # --- helpers -----------------------------------------------------------------------------------
 
 
+def days_nb(count: int) -> str:
+    """A number of days in Norwegian: '1 dag', '2 dager'."""
+    return f"{count} {'dag' if abs(count) == 1 else 'dager'}"
+
+
 def when(due: date, as_of: date) -> str:
     """Say in Norwegian how far a date is from the sweep date: 'om 97 dager', 'i dag', ..."""
     days = (due - as_of).days
     if days == 0:
         return "i dag"
     if days > 0:
-        return f"om {days} {'dag' if days == 1 else 'dager'}"
-    return f"for {-days} {'dag' if days == -1 else 'dager'} siden"
+        return f"om {days_nb(days)}"
+    return f"for {days_nb(-days)} siden"
 
 
 def introduction_link(introduction_id: int) -> str:
@@ -168,7 +173,8 @@ def review_deadlines(session: Session, as_of: date, settings: Settings) -> list[
         if days < 0:
             kind = FlagKind.review_overdue
             message = (f"Revurderingen skulle vært gjennomført {intro.review_date} "
-                       f"({-days} dager over fristen), og ingen revurderingsbeslutning er fattet.")
+                       f"({days_nb(-days)} over fristen), og ingen revurderingsbeslutning er "
+                       "fattet.")
         else:
             kind = FlagKind.review_upcoming
             due = intro.review_date
@@ -232,8 +238,9 @@ def missing_analysis_plans(
         found.append(FlagCandidate(
             kind=FlagKind.analysis_plan_missing, subject_type=SubjectType.introduction,
             subject_id=intro.id, introduction_id=intro.id, link=introduction_link(intro.id),
-            message=(f"Ingen analyseplan er registrert {(as_of - decision.decision_date).days} "
-                     f"dager etter beslutningen om midlertidig innføring {decision.decision_date} "
+            message=(f"Ingen analyseplan er registrert "
+                     f"{days_nb((as_of - decision.decision_date).days)} "
+                     f"etter beslutningen om midlertidig innføring {decision.decision_date} "
                      f"(frist {deadline})."),
             facts={"method": method_label(method),
                    "decision_date": decision.decision_date.isoformat(),

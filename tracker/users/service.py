@@ -141,8 +141,8 @@ def count_login_attempt(*, session: Session, key: str, now: datetime, window: ti
     expired = table.c.window_start < cutoff
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values(key=key, window_start=now, attempts=1)
-    statement = statement.on_conflict_do_update(
+    upsert = insert(table).values(key=key, window_start=now, attempts=1)
+    statement = upsert.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={
             "attempts": case((expired, 1), else_=table.c.attempts + 1),
