@@ -56,38 +56,44 @@ class Controls:
     other: npt.NDArray[np.bool_]
 
 
-def control_characters(array: pa.Array | pa.ChunkedArray) -> Controls | None:
+def control_characters(
+    array: pa.Array | pa.ChunkedArray, *, high: bool = True
+) -> Controls | None:
     """Find cells with control characters (C0 but tab, DEL, C1); None if the column has none.
 
-    One comparison over the column's bytes decides for almost every column; only a column that
-    has such a byte is looked at again to find the rows.
+    The lowest and highest byte of the column decide for almost every column in one pass each;
+    only a column that may hold such a byte is looked at again. `high=False` says the caller
+    knows that no DEL and no C1 lead byte occur (a CSV file without them).
     """
     text = as_text(array)
     if text is None or len(text) == 0:
         return None
     offsets, data = string_parts(text)
     values = data[offsets[0] : offsets[-1]]
-    low = values < 0x20
-    n_low = int(np.count_nonzero(low))
-    has_del = bool(np.count_nonzero(values == DEL))
-    lead = np.flatnonzero(values[:-1] == C1_LEAD) if values.size > 1 else np.zeros(0, np.intp)
-    c1 = lead[values[lead + 1] < 0xA0] if lead.size else lead
-    if n_low and n_low == int(np.count_nonzero(values == TAB)):
-        n_low = 0  # tabs only: white space, trimmed at the ends like spaces
-    if not n_low and not has_del and not c1.size:
+    if values.size == 0:
+        return None
+    low = high_bytes = False
+    if values.min() < 0x20:
+        is_low = values < 0x20
+        low = int(np.count_nonzero(is_low)) > int(np.count_nonzero(values == TAB))
+    if high and values.max() >= DEL:
+        is_del = values == DEL
+        lead = np.flatnonzero(values[:-1] == C1_LEAD)
+        c1 = lead[values[lead + 1] < 0xA0]
+        high_bytes = bool(is_del.any() or c1.size)
+    if not low and not high_bytes:
         return None
     n = len(text)
     breaks = np.zeros(n, dtype=bool)
     other = np.zeros(n, dtype=bool)
-    if n_low:
+    start = offsets[0]
+    if low:
         is_break = (values == LF) | (values == CR)
-        breaks[rows_of(offsets, np.flatnonzero(is_break) + offsets[0])] = True
-        is_other = low & ~is_break & (values != TAB)
-        other[rows_of(offsets, np.flatnonzero(is_other) + offsets[0])] = True
-    if has_del:
-        other[rows_of(offsets, np.flatnonzero(values == DEL) + offsets[0])] = True
-    if c1.size:
-        other[rows_of(offsets, c1 + offsets[0])] = True
+        breaks[rows_of(offsets, np.flatnonzero(is_break) + start)] = True
+        other[rows_of(offsets, np.flatnonzero(is_low & ~is_break & (values != TAB)) + start)] = True
+    if high_bytes:
+        other[rows_of(offsets, np.flatnonzero(is_del) + start)] = True
+        other[rows_of(offsets, c1 + start)] = True
     if text.null_count:
         valid = text.is_valid().to_numpy(zero_copy_only=False)
         breaks &= valid

@@ -52,9 +52,11 @@ class RawExtract:
 
 def read_extract(content: bytes, problems: Problems) -> RawExtract | None:
     """Read CSV (comma or semicolon, UTF-8 with or without BOM) or Parquet; None if unreadable."""
-    raw = _read_parquet(content, problems) if content[:4] == PARQUET_MAGIC \
-        else _read_csv(content, problems)
-    if raw is None or not _cells_are_text(raw.table, problems):
+    parquet = content[:4] == PARQUET_MAGIC
+    raw = _read_parquet(content, problems) if parquet else _read_csv(content, problems)
+    # Parquet is compressed; a CSV file shows at once whether any cell may hold DEL or C1.
+    high = parquet or b"\x7f" in content or b"\xc2" in content
+    if raw is None or not _cells_are_text(raw.table, problems, high=high):
         return None
     return raw
 
@@ -103,12 +105,12 @@ def _normalise_names(names: list[str], problems: Problems) -> list[str] | None:
     return None if problems.total else normalised
 
 
-def _cells_are_text(table: pa.Table, problems: Problems) -> bool:
+def _cells_are_text(table: pa.Table, problems: Problems, *, high: bool = True) -> bool:
     """Refuse cells with control characters or line breaks, and Parquet cells too long for CSV."""
     found = False
     for position, name in enumerate(table.column_names, start=1):
         column, at = column_label(name, position)
-        controls = control_characters(table[name])
+        controls = control_characters(table[name], high=high)
         if controls is not None:
             found |= bool(problems.rows(controls.line_breaks, column, lambda i: (
                 "holds a line break: a quote opened in this row is probably not closed; values "

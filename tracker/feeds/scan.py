@@ -59,14 +59,16 @@ def scan_lines(content: bytes, start: int) -> Lines:
                 return Lines(lines - blanks, LineProblem(lines - blanks + 1, "too long"))
             continue
         lengths = np.diff(breaks, prepend=previous) - 1  # without the LF
-        blank = (lengths == 0) | ((lengths == 1) & (data[breaks - 1] == CR))
-        too_long = lengths > MAX_LINE_BYTES
-        if too_long.any():
-            i = int(np.argmax(too_long))
-            row = lines + i + 1 - blanks - int(np.count_nonzero(blank[:i]))
+        # A blank line is an LF or a CRLF alone; most files have none, so look only if one may.
+        blank = ((lengths == 0) | ((lengths == 1) & (data[breaks - 1] == CR))
+                 if lengths.min() <= 1 else None)
+        if lengths.max() > MAX_LINE_BYTES:
+            i = int(np.argmax(lengths > MAX_LINE_BYTES))
+            skipped = int(np.count_nonzero(blank[:i])) if blank is not None else 0
+            row = lines + i + 1 - blanks - skipped
             return Lines(row - 1, LineProblem(row, "too long"))
         lines += breaks.size
-        blanks += int(np.count_nonzero(blank))
+        blanks += int(np.count_nonzero(blank)) if blank is not None else 0
         previous = int(breaks[-1])
     if previous < end - 1:  # the last line has no line break
         if end - previous - 1 > MAX_LINE_BYTES:
