@@ -94,25 +94,42 @@ def seed_demo() -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the API and dashboards (and, unless disabled, the scheduler)."""
-    from werkzeug.serving import run_simple
-
-    from tracker import create_app
-    from tracker.serving import QuietRequestHandler
-
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: TRACKER_WORKERS, else one per core).")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Threads per worker (default: TRACKER_THREADS, 4).")
+@click.option("--dev", is_flag=True,
+              help="Werkzeug's development server in one process instead of gunicorn.")
+def serve(host: str, port: int, workers: int | None, threads: int | None, dev: bool) -> None:
+    """Serve the API and dashboards with gunicorn (and, unless disabled, the scheduler)."""
     settings = _settings()
     problems = settings.problems()
     if problems:
         for problem in problems:
             click.echo(f"Refusing to start: {problem}", err=True)
         sys.exit(2)
+    click.echo(f"Serving on http://{host}:{port}/ (API at /api/v1, dashboards at /dashboards/)")
+    if dev:
+        _serve_development(settings, host, port)
+        return
+    from tracker.serving import default_workers, gunicorn_options, run_gunicorn
+
+    run_gunicorn(gunicorn_options(
+        host=host, port=port, workers=workers or settings.workers or default_workers(),
+        threads=threads or settings.threads))
+
+
+def _serve_development(settings: Settings, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    from tracker import create_app
+    from tracker.serving import QuietRequestHandler
+
     app = create_app(settings)
     if settings.scheduler_enabled:
         from tracker.jobs import start_background_scheduler
 
         start_background_scheduler(app)
-    click.echo(f"Serving on http://{host}:{port}/ (API at /api/v1, dashboards at /dashboards/)")
     run_simple(host, port, app, threaded=True, use_reloader=False,
                request_handler=QuietRequestHandler)
 

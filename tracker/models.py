@@ -21,12 +21,14 @@ from tracker.reassessments.models import (
     ReassessmentCase,
     ReassessmentStep,
 )
+from tracker.schedule import JobRun
 from tracker.users.models import ApiToken, LoginSession, LoginThrottle, User
 
 __all__ = [
     "FeedCount",
     "ApiToken",
     "AuditEvent",
+    "JobRun",
     "LoginSession",
     "LoginThrottle",
     "User",

@@ -37,8 +37,11 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=500, ge=1)
     # Uploads (registry extracts) larger than this are refused before they are read.
     max_upload_mb: int = Field(default=512, ge=1)
-    # Scheduler: run the periodic sweeps inside `tracker serve`.
+    # Scheduler: run the periodic sweeps inside `tracker serve` (in one of its workers).
     scheduler_enabled: bool = True
+    # `tracker serve` (gunicorn): worker processes (unset: one per core) and threads per worker.
+    workers: int | None = Field(default=None, ge=1)
+    threads: int = Field(default=4, ge=1)
     # Review dates closer than this raise a `review_upcoming` flag.
     review_lead_days: int = Field(default=180, ge=0)
     # Flags: an agreement ending within this many days raises `agreement_expiring`.

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+# Nye metoder is national: "today" is the date in Norway, whatever the server's own zone. A data
+# cut dated today must not be refused between midnight and 01:00/02:00 Oslo time.
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def utcnow() -> datetime:
@@ -10,6 +15,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def today() -> date:
-    """Return today's date in UTC."""
-    return utcnow().date()
+def today(now: datetime | None = None) -> date:
+    """Return today's date in Norway (Europe/Oslo), now or at the given moment."""
+    return (now or utcnow()).astimezone(OSLO).date()

@@ -196,15 +196,17 @@ def test_the_server_names_no_software_or_version(settings, tmp_path):
     try:
         deadline = time.monotonic() + 120
         while True:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 conn.request("GET", "/api/v1/health")
                 response = conn.getresponse()
+                response.read()
                 break
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, "did not start"
                 time.sleep(0.2)
-        response.read()
+            finally:
+                conn.close()
         assert response.status == 200
         names = response.headers.get_all("Server") or []
         assert names and not any(

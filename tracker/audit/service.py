@@ -14,7 +14,7 @@ from tracker.audit.models import AuditEvent
 from tracker.timeutil import utcnow
 
 # Tables whose rows are not domain records, or whose changes are noise.
-NOT_AUDITED = {"audit_event", "login_throttle", "login_session", "alembic_version"}
+NOT_AUDITED = {"audit_event", "login_throttle", "login_session", "job_run", "alembic_version"}
 # Columns never written to the trail in clear text.
 SECRET_COLUMNS = {"password_hash", "token_sha256"}
 # The cost per QALY of an introduction (see introductions.enums.PriceBasis).
