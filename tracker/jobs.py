@@ -72,13 +72,16 @@ def run_claimed(*, job_id: str, settings: Settings) -> bool:
     from tracker.schedule import claim, due_since
     from tracker.timeutil import utcnow
 
+    from zoneinfo import ZoneInfo
+
     job = next(j for j in declared_jobs(settings) if j.id == job_id)
     now = utcnow()
+    zone = ZoneInfo(settings.scheduler_timezone)
     engine = make_engine(settings)
     try:
         with session_scope(engine) as session:
             claimed = claim(session=session, job_id=job_id,
-                            due=due_since(int(job.trigger_args["hour"]), now), now=now)
+                            due=due_since(int(job.trigger_args["hour"]), now, zone), now=now)
     finally:
         engine.dispose()
     if not claimed:

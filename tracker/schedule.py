@@ -3,7 +3,7 @@ once at the next start, and a run is claimed by one process only ("job_run")."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
 from sqlalchemy import or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,12 +22,12 @@ class JobRun(SQLModel, table=True):
     last_run_at: datetime | None = None
 
 
-def due_since(hour: int, now: datetime) -> datetime:
-    """The latest time at or before `now` when a daily job at `hour` (Oslo time) was due."""
-    local = now.astimezone(OSLO)
-    due = datetime.combine(local.date(), time(hour), tzinfo=OSLO)
+def due_since(hour: int, now: datetime, zone: tzinfo = OSLO) -> datetime:
+    """The latest time at or before `now` when a daily job at `hour` (in `zone`) was due."""
+    local = now.astimezone(zone)
+    due = datetime.combine(local.date(), time(hour), tzinfo=zone)
     if due > local:
-        due = datetime.combine(local.date() - timedelta(days=1), time(hour), tzinfo=OSLO)
+        due = datetime.combine(local.date() - timedelta(days=1), time(hour), tzinfo=zone)
     return due
 
 
