@@ -68,11 +68,11 @@ def run_claimed(*, job_id: str, settings: Settings) -> bool:
     The claim is committed before the job starts, so a second scheduler that asks a moment later
     is told no even while the first is still running the job.
     """
+    from zoneinfo import ZoneInfo
+
     from tracker.db import make_engine, session_scope
     from tracker.schedule import claim, due_since
     from tracker.timeutil import utcnow
-
-    from zoneinfo import ZoneInfo
 
     job = next(j for j in declared_jobs(settings) if j.id == job_id)
     now = utcnow()
