@@ -107,7 +107,8 @@ def import_feed(engine: Any, rows: int) -> int:
     data_cut = date(2025, 12, 31)
     with session_scope(engine) as session:
         intro = introductions_service.read(
-            session=session, intro=introductions_service.get(session=session, introduction_id=1)
+            session=session, intro=introductions_service.get(session=session, introduction_id=1),
+            confidential=True,
         )
         curves = {str(c.endpoint): c.model_dump(mode="json") for c in intro.assumptions.curves}
         plan = SyntheticPlan(
