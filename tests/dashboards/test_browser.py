@@ -17,6 +17,12 @@ pytestmark = pytest.mark.browser
 
 # What the Dash app sends about the page (not the JavaScript bundles under _dash-component-suites).
 DASH_DATA = re.compile(r"/dashboards/_dash-(layout|update-component)")
+# Drawn: plotly holds the registry curve AND has painted it (an SVG path or the WebGL canvas).
+KM_DRAWN = """() => {
+  const el = document.querySelector('#km-figure .js-plotly-plot');
+  if (!el || !el.data || !el.data.some(d => d.meta === 'km')) return false;
+  return !!el.querySelector('.scatterlayer .trace path, canvas.gl-canvas');
+}"""
 KM_TRACES = """() => {
   const el = document.querySelector('#km-figure .js-plotly-plot');
   if (!el || !el.data) return null;
@@ -119,8 +125,8 @@ def test_introduction_page_draws_registry_curve_against_assumption(
     _open(page, live_server, "introduksjon/1", "#fixed")
     assert "Fastsatt ved beslutningen" in page.inner_text("#fixed")
     assert "Skjedd siden" in page.inner_text("#since")
-    # The graph is on the page from the start (empty); wait for the curves to arrive in it.
-    page.wait_for_function(f"() => (({KM_TRACES})() || []).some(t => t.meta === 'km')")
+    # The graph is on the page from the start (empty); wait until the curves are drawn in it.
+    page.wait_for_function(KM_DRAWN)
     traces = page.evaluate(KM_TRACES)
     by_meta = {t["meta"]: t for t in traces}
     assert by_meta["km"]["name"] == "Register (Kaplan–Meier)" and by_meta["km"]["n"] > 2
@@ -138,11 +144,12 @@ def test_introduction_page_draws_registry_curve_against_assumption(
     page.wait_for_selector("#breakdown-table")
     screenshot(page, "introduction")
 
-    # Another endpoint redraws the curve.
+    # Another endpoint redraws the curve: the TTD curve replaces the OS one.
+    before = page.evaluate(KM_TRACES)
     page.get_by_label("Tid på behandling (TTD)").check()
     page.wait_for_function(
-        "() => { const el = document.querySelector('#km-figure .js-plotly-plot');"
-        " return el && el.data && el.data.some(d => d.meta === 'km'); }"
+        f"() => {{ const t = ({KM_TRACES})(); return !!t && JSON.stringify(t) !== "
+        f"{json.dumps(json.dumps(before))} && ({KM_DRAWN})(); }}"
     )
 
 
@@ -152,22 +159,25 @@ def test_no_confidential_price_reaches_the_browser(
 ) -> None:
     if role != "public":
         page = page_as(role)
-    responses: list[Any] = []
-    page.on(
-        "response",
-        lambda r: responses.append(r) if DASH_DATA.search(r.url) else None,
-    )
+    bodies: list[str] = []
+
+    def capture(route: Any) -> None:
+        # Fetch the answer ourselves and hand it to the page: its body is read before the page
+        # sees it, so no navigation can take it away (no getResponseBody race).
+        response = route.fetch()
+        if response.ok:
+            bodies.append(response.text())
+        route.fulfill(response=response)
+
+    page.route(DASH_DATA, capture)
     paths = ["avtaler", "", "introduksjon/1", f"revurdering/{live_server.case_id}"]
     html: list[str] = []
-    bodies: list[str] = []
     for path in paths:
         page.goto(live_server.page_url(path))
         page.wait_for_load_state("networkidle")
         html.append(page.content())
-        # Bodies are gone once the page navigates away: read them now.
-        bodies += [r.text() for r in responses if r.ok]
-        responses.clear()
         if path == "avtaler":
+            page.wait_for_selector("#agreements-list")
             listing = page.inner_text("#agreements-list")
             assert "Pris–volum" in listing and "Resultatbasert betaling" in listing
             assert "Konfidensielle opplysninger er ikke vist" in page.inner_text("#page")
