@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from tracker.cli import main as cli_main
 
 
-def render(client: Any, path: str, search: str = "") -> str:
-    """Ask the Dash app for the page at `path` as the browser's router does; return its JSON."""
+def route(client: Any, path: str, search: str = "") -> dict[str, Any]:
+    """Ask the Dash app for the page at `path` as the browser's router does; return its answer."""
     body = {
         "output": "..header.children...page.children...lang-store.data..",
         "outputs": [
@@ -29,7 +29,12 @@ def render(client: Any, path: str, search: str = "") -> str:
     }
     response = client.post("/dashboards/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return json.dumps(response.json, ensure_ascii=False)
+    return dict(response.json)
+
+
+def render(client: Any, path: str, search: str = "") -> str:
+    """The whole answer for the page at `path` (header and page) as JSON text."""
+    return json.dumps(route(client, path, search), ensure_ascii=False)
 
 
 @pytest.fixture
@@ -47,23 +52,7 @@ def seeded(cli: CliRunner, public: Any) -> Any:
 
 def page_body(client: Any, path: str) -> str:
     """The page's own content, without the header (whose login link every visitor sees)."""
-    body = {
-        "output": "..header.children...page.children...lang-store.data..",
-        "outputs": [
-            {"id": "header", "property": "children"},
-            {"id": "page", "property": "children"},
-            {"id": "lang-store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "url", "property": "pathname", "value": path},
-            {"id": "url", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["url.pathname"],
-        "state": [{"id": "lang-store", "property": "data", "value": None}],
-    }
-    response = client.post("/dashboards/_dash-update-component", json=body)
-    assert response.status_code == 200
-    return json.dumps(response.json["response"]["page"], ensure_ascii=False)
+    return json.dumps(route(client, path)["response"]["page"], ensure_ascii=False)
 
 
 @pytest.mark.parametrize(
