@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from sqlmodel import Session
@@ -22,6 +21,7 @@ from tracker.deadlines import service as deadlines_service
 from tracker.decisions import service as decisions_service
 from tracker.errors import InvalidInput, NotFound
 from tracker.feeds import service as feeds_service
+from tracker.flags import feed_rules
 from tracker.flags import service as flags_service
 from tracker.flags import visibility as flag_visibility
 from tracker.flags.enums import KIND_LABELS
@@ -33,12 +33,6 @@ from tracker.outcomes.schemas import Breakdown, Outcomes, OutcomesQuery
 from tracker.reassessments import service as reassessments_service
 
 MAX_ROWS = 500  # the list services' page limit; more introductions than this is not realistic
-
-
-def _query(**values: Any) -> SimpleNamespace:
-    """A list query with the attributes the list services read."""
-    base = {"sort": "id", "limit": MAX_ROWS, "offset": 0}
-    return SimpleNamespace(**{**base, **values})
 
 
 # --- flags -------------------------------------------------------------------------------------
@@ -68,13 +62,11 @@ def open_flags(
     """
     if not viewer.may_read("flags"):
         return None
-    query = _query(
-        open=True, include_snoozed=False, kind=None, introduction_id=introduction_id,
-        subject_type=subject_type, subject_id=None, sort="due_date",
-    )
     rows, _ = flags_service.list_(
-        session=session, query=query, as_of=as_of,
+        session=session, as_of=as_of, open=True, include_snoozed=False,
+        introduction_id=introduction_id, subject_type=subject_type,
         hidden_kinds=flag_visibility.hidden_kinds(confidential=viewer.can_see_confidential_prices),
+        sort="due_date", limit=MAX_ROWS,
     )
     views = []
     for f in rows:
@@ -120,39 +112,40 @@ class OverviewRow:
 
 
 def overview_rows(*, session: Session, as_of: date, viewer: Viewer) -> list[OverviewRow]:
-    """Every temporary introduction with its next milestone and the open flags on it."""
-    rows, _ = introductions_service.list_(
-        session=session,
-        query=_query(status=None, therapeutic_area=None, method_id=None, review_before=None,
-                     q=None, sort="review_date"),
-    )
+    """Every temporary introduction with its next milestone and the open flags on it.
+
+    A fixed number of queries whatever the number of introductions: the list, the milestones
+    of all of them, the open flags and (for viewers who may read feeds) the data cuts delivered.
+    """
+    rows, _ = introductions_service.list_(session=session, sort="review_date", limit=MAX_ROWS)
+    ids = [intro.id for intro, _method, _decision in rows if intro.id is not None]
+    milestones = introductions_service.milestones_of(session=session, introduction_ids=ids)
+    cuts = delivered_cuts(session=session, introduction_ids=ids, viewer=viewer)
     flags = open_flags(session=session, as_of=as_of, viewer=viewer)
     by_intro: dict[int, list[FlagView]] = {}
     for f in flags or []:
         if f.introduction_id is not None:
             by_intro.setdefault(f.introduction_id, []).append(f)
     out = []
-    for intro, _method, _decision in rows:
-        detail = introductions_service.read(
-            session=session, intro=intro, confidential=viewer.can_see_confidential_prices
-        )
-        received = deliveries(session=session, introduction_id=detail.id, viewer=viewer)
-        states = milestone_states(detail.milestones, received, as_of)
+    for intro, method, decision in rows:
+        summary = introductions_service.summary(intro=intro, method=method, decision=decision)
+        planned = milestones.get(summary.id, [])
+        states = milestone_states(planned, summary.id, cuts, as_of)
         # The next milestone is the first one not yet met, late ones included; without
         # deliveries to look at, the first one still ahead.
         unmet = [
-            m for m in detail.milestones
+            m for m in planned
             if states[m.id] in ("late", "pending") or m.expected_date >= as_of
         ]
         out.append(
             OverviewRow(
-                id=detail.id, nye_metoder_id=detail.nye_metoder_id,
-                active_substance=detail.active_substance, trade_name=detail.trade_name,
-                therapeutic_area=detail.therapeutic_area, status=str(detail.status),
-                review_date=detail.review_date, milestones=detail.milestones,
+                id=summary.id, nye_metoder_id=summary.nye_metoder_id,
+                active_substance=summary.active_substance, trade_name=summary.trade_name,
+                therapeutic_area=summary.therapeutic_area, status=str(summary.status),
+                review_date=summary.review_date, milestones=planned,
                 next_milestone=min(unmet, key=lambda m: m.expected_date, default=None),
                 milestone_states=states,
-                flags=by_intro.get(detail.id, []),
+                flags=by_intro.get(summary.id, []),
             )
         )
     return out
@@ -238,6 +231,16 @@ def deliveries(
         if d.id is not None
     ]
     return sorted(views, key=lambda v: (v.data_cut, v.id), reverse=True)
+
+
+def delivered_cuts(
+    *, session: Session, introduction_ids: list[int], viewer: Viewer
+) -> feed_rules.DeliveredCuts | None:
+    """The newest data cut delivered per (introduction, data source), superseded deliveries
+    included, in one query; None if the viewer may not read feeds."""
+    if not viewer.may_read("feeds"):
+        return None
+    return feed_rules.delivered_cuts(session, introduction_ids) if introduction_ids else {}
 
 
 def regions_of(
@@ -329,24 +332,17 @@ def agreements(
 ) -> list[AgreementView]:
     """Price agreements, filtered field by field for the viewer, newest first."""
     rows, _ = agreements_service.list_(
-        session=session,
-        query=_query(method_id=None, introduction_id=introduction_id, type=None, status=None,
-                     ending_before=None, sort="-start_date"),
+        session=session, introduction_id=introduction_id, sort="-start_date", limit=MAX_ROWS
     )
-    methods: dict[int, Any] = {}
-    out = []
-    for row in rows:
-        if row.method_id not in methods:
-            methods[row.method_id] = methods_service.get(session=session, method_id=row.method_id)
-        method = methods[row.method_id]
-        out.append(
-            AgreementView(
-                fields=visible_agreement(row, viewer),
-                nye_metoder_id=method.nye_metoder_id,
-                active_substance=method.active_substance,
-            )
+    methods = methods_service.get_many(session=session, method_ids={r.method_id for r in rows})
+    return [
+        AgreementView(
+            fields=visible_agreement(row, viewer),
+            nye_metoder_id=methods[row.method_id].nye_metoder_id,
+            active_substance=methods[row.method_id].active_substance,
         )
-    return out
+        for row in rows
+    ]
 
 
 # --- reassessments -----------------------------------------------------------------------------
@@ -377,19 +373,18 @@ def decision(*, session: Session, decision_id: int) -> Any:
 
 
 def milestone_states(
-    milestones: list[MilestoneRead], received: list[DeliveryView] | None, as_of: date
+    milestones: list[MilestoneRead], introduction_id: int, cuts: feed_rules.DeliveredCuts | None,
+    as_of: date,
 ) -> dict[int, str]:
     """Each milestone as met (a delivery from its source covers its data cut), late or pending.
 
-    `received` None means the deliveries cannot be seen: every state is then "unknown".
+    `cuts` (see `delivered_cuts`) None means the deliveries cannot be seen: every state is then
+    "unknown". Met is the flags' own rule (`feed_rules.cut_covers`).
     """
-    if received is None:
+    if cuts is None:
         return {m.id: "unknown" for m in milestones}
     states = {}
     for m in milestones:
-        met = any(
-            d.source == m.data_source and (m.data_cut is None or d.data_cut >= m.data_cut)
-            for d in received
-        )
+        met = feed_rules.cut_covers(cuts.get((introduction_id, m.data_source_id)), m.data_cut)
         states[m.id] = "met" if met else ("late" if m.expected_date < as_of else "pending")
     return states

@@ -115,7 +115,8 @@ def _fixed(intro: IntroductionRead, decision: Any, lang: str) -> list[Any]:
 def _since(intro: IntroductionRead, lang: str, viewer: Viewer, as_of: date) -> list[Any]:
     session = get_session()
     received = data.deliveries(session=session, introduction_id=intro.id, viewer=viewer)
-    states = data.milestone_states(intro.milestones, received, as_of)
+    cuts = data.delivered_cuts(session=session, introduction_ids=[intro.id], viewer=viewer)
+    states = data.milestone_states(intro.milestones, intro.id, cuts, as_of)
     if received is None:
         deliveries: Any = message(t("login.feeds", lang))
     elif not received:

@@ -44,7 +44,11 @@ AgreementPage = page_model(s.AgreementRead)
     response=AgreementPage,
 )
 def list_agreements(query: Any) -> Any:
-    items, total = service.list_(session=get_session(), query=query)
+    items, total = service.list_(
+        session=get_session(), method_id=query.method_id, introduction_id=query.introduction_id,
+        type=query.type, status=query.status, ending_before=query.ending_before,
+        sort=query.sort, limit=query.limit, offset=query.offset,
+    )
     return {
         "items": [_read(a) for a in items],
         "total": total,

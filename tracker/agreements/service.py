@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -9,7 +10,7 @@ from sqlmodel import Session, select
 
 from tracker.access import visible_agreement, withheld
 from tracker.agreements import schemas as s
-from tracker.agreements.enums import AgreementType, oecd_category_for
+from tracker.agreements.enums import AgreementStatus, AgreementType, oecd_category_for
 from tracker.agreements.models import PriceAgreement
 from tracker.apispec import validation_details
 from tracker.crud import apply_values, check_version, get_or_404, paginate
@@ -76,22 +77,29 @@ def for_introduction(*, session: Session, introduction_id: int) -> list[PriceAgr
     return list(session.exec(stmt.order_by(PriceAgreement.start_date.desc())).all())  # type: ignore[attr-defined]
 
 
-def list_(*, session: Session, query: Any) -> tuple[list[PriceAgreement], int]:
+def list_(
+    *,
+    session: Session,
+    method_id: int | None = None,
+    introduction_id: int | None = None,
+    type: AgreementType | str | None = None,
+    status: AgreementStatus | str | None = None,
+    ending_before: date | None = None,
+    sort: str = "-start_date",
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[PriceAgreement], int]:
     """List agreements with filters, sort and paging."""
     stmt = select(PriceAgreement)
-    for name in ("method_id", "introduction_id", "type", "status"):
-        value = getattr(query, name)
+    filters = {"method_id": method_id, "introduction_id": introduction_id, "type": type,
+               "status": status}
+    for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(PriceAgreement, name) == value)
-    if query.ending_before is not None:
-        stmt = stmt.where(PriceAgreement.end_date <= query.ending_before)  # type: ignore[operator]
+    if ending_before is not None:
+        stmt = stmt.where(PriceAgreement.end_date <= ending_before)  # type: ignore[operator]
     return paginate(
-        session,
-        stmt,
-        model=PriceAgreement,
-        sort=query.sort,
-        limit=query.limit,
-        offset=query.offset,
+        session, stmt, model=PriceAgreement, sort=sort, limit=limit, offset=offset
     )
 
 

@@ -38,7 +38,8 @@ def _read(decision: Any) -> DecisionRead:
 )
 def list_decisions(query: Any) -> Any:
     items, total = service.list_(session=get_session(), query=query)
-    return page_of(DecisionPage, items, total, query, convert=_read)
+    reads = service.to_reads(session=get_session(), decisions=items)
+    return page_of(DecisionPage, reads, total, query)
 
 
 @bp.operation(

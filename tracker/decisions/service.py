@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.crud import apply_changes, check_version, get_or_404, paginate
 from tracker.decisions.models import Decision, DecisionCreate, DecisionRead, DecisionUpdate
@@ -79,7 +80,17 @@ def update(*, session: Session, decision_id: int, data: DecisionUpdate) -> Decis
 
 def to_read(*, session: Session, decision: Decision) -> DecisionRead:
     """Return the API shape of a decision, with its method's Nye metoder ID."""
-    method = session.get(Method, decision.method_id)
-    read = DecisionRead.model_validate(decision, from_attributes=True)
-    read.nye_metoder_id = method.nye_metoder_id if method else None
-    return read
+    return to_reads(session=session, decisions=[decision])[0]
+
+
+def to_reads(*, session: Session, decisions: Sequence[Decision]) -> list[DecisionRead]:
+    """Return the API shapes of decisions, their methods read in one query."""
+    ids = {d.method_id for d in decisions}
+    found = session.exec(select(Method).where(col(Method.id).in_(ids))).all() if ids else []
+    labels = {m.id: m.nye_metoder_id for m in found}
+    reads = []
+    for decision in decisions:
+        read = DecisionRead.model_validate(decision, from_attributes=True)
+        read.nye_metoder_id = labels.get(decision.method_id)
+        reads.append(read)
+    return reads

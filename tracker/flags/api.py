@@ -62,8 +62,13 @@ def _hidden() -> frozenset[str]:
 @bp.operation("/flags", "GET", summary="List flags (open and not snoozed by default)",
               query=FlagQuery, response=FlagPage)
 def list_flags(query: Any) -> Any:
-    rows, total = service.list_(session=get_session(), query=query, as_of=query.as_of or today(),
-                                hidden_kinds=_hidden())
+    rows, total = service.list_(
+        session=get_session(), as_of=query.as_of or today(), open=query.open,
+        include_snoozed=query.include_snoozed, kind=query.kind,
+        introduction_id=query.introduction_id, subject_type=query.subject_type,
+        subject_id=query.subject_id, hidden_kinds=_hidden(), sort=query.sort, limit=query.limit,
+        offset=query.offset,
+    )
     return page_of(FlagPage, rows, total, query, convert=_read)
 
 

@@ -77,10 +77,14 @@ def milestone_covered(milestone: Milestone, cuts: DeliveredCuts) -> bool:
     asks only for "a delivery from this source", so any delivery from the source covers it (give
     recurring milestones a data cut, or the first delivery covers them all).
     """
-    latest = cuts.get((milestone.introduction_id, milestone.data_source_id))
-    if latest is None:
-        return False
-    return milestone.data_cut is None or latest >= milestone.data_cut
+    return cut_covers(cuts.get((milestone.introduction_id, milestone.data_source_id)),
+                      milestone.data_cut)
+
+
+def cut_covers(latest: date | None, wanted: date | None) -> bool:
+    """Tell whether the newest data cut delivered (None: nothing) covers the cut a milestone
+    asks for (None: any delivery from its source); see `milestone_covered`."""
+    return latest is not None and (wanted is None or latest >= wanted)
 
 
 @rule(FlagKind.data_delivery_due, FlagKind.data_delivery_overdue)

@@ -156,26 +156,38 @@ def is_snoozed(flag: Flag, as_of: date) -> bool:
 
 
 def list_(
-    *, session: Session, query: Any, as_of: date, hidden_kinds: frozenset[str] = frozenset()
+    *,
+    session: Session,
+    as_of: date,
+    open: bool = True,
+    include_snoozed: bool = False,
+    kind: str | None = None,
+    introduction_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    hidden_kinds: frozenset[str] = frozenset(),
+    sort: str = "-id",
+    limit: int = 100,
+    offset: int = 0,
 ) -> tuple[list[Flag], int]:
     """List flags: open ones by default, without those snoozed past `as_of` or of hidden kinds."""
     statement = select(Flag)
     if hidden_kinds:
         statement = statement.where(col(Flag.kind).not_in(sorted(hidden_kinds)))
-    if query.open:
+    if open:
         statement = statement.where(OPEN)
-        if not query.include_snoozed:
+        if not include_snoozed:
             statement = statement.where(
                 sa.or_(col(Flag.snoozed_until).is_(None), col(Flag.snoozed_until) <= as_of)
             )
     else:
         statement = statement.where(col(Flag.closed_at).is_not(None))
-    for name in ("kind", "introduction_id", "subject_type", "subject_id"):
-        value = getattr(query, name, None)
+    filters = {"kind": kind, "introduction_id": introduction_id, "subject_type": subject_type,
+               "subject_id": subject_id}
+    for name, value in filters.items():
         if value is not None:
             statement = statement.where(getattr(Flag, name) == value)
-    return paginate(session, statement, model=Flag, sort=query.sort, limit=query.limit,
-                    offset=query.offset)
+    return paginate(session, statement, model=Flag, sort=sort, limit=limit, offset=offset)
 
 
 def _open_flag(

@@ -57,7 +57,11 @@ def _reread(introduction_id: int) -> s.IntroductionRead:
     response=IntroductionPage,
 )
 def list_introductions(query: Any) -> Any:
-    rows, total = service.list_(session=get_session(), query=query)
+    rows, total = service.list_(
+        session=get_session(), status=query.status, therapeutic_area=query.therapeutic_area,
+        method_id=query.method_id, review_before=query.review_before, q=query.q,
+        sort=query.sort, limit=query.limit, offset=query.offset,
+    )
     return page_of(
         IntroductionPage,
         rows,

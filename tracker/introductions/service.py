@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -406,23 +409,34 @@ def _update_child(session: Session, row: Any, data: Any) -> Any:
     return row
 
 
-def list_(*, session: Session, query: Any) -> tuple[list[Any], int]:
-    """List introductions joined with their method and decision."""
+def list_(
+    *,
+    session: Session,
+    status: IntroductionStatus | None = None,
+    therapeutic_area: str | None = None,
+    method_id: int | None = None,
+    review_before: date | None = None,
+    q: str | None = None,
+    sort: str = "review_date",
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[tuple[TemporaryIntroduction, Method, Decision]], int]:
+    """List introductions joined with their method and decision (one query, and one to count)."""
     stmt = (
         select(TemporaryIntroduction, Method, Decision)
         .join(Method, Method.id == TemporaryIntroduction.method_id)  # type: ignore[arg-type]
         .join(Decision, Decision.id == TemporaryIntroduction.decision_id)  # type: ignore[arg-type]
     )
-    if query.status is not None:
-        stmt = stmt.where(TemporaryIntroduction.status == query.status)
-    if query.therapeutic_area is not None:
-        stmt = stmt.where(Method.therapeutic_area == query.therapeutic_area)
-    if query.method_id is not None:
-        stmt = stmt.where(TemporaryIntroduction.method_id == query.method_id)
-    if query.review_before is not None:
-        stmt = stmt.where(TemporaryIntroduction.review_date <= query.review_before)
-    if query.q:
-        like = f"%{query.q.lower()}%"
+    if status is not None:
+        stmt = stmt.where(TemporaryIntroduction.status == status)
+    if therapeutic_area is not None:
+        stmt = stmt.where(Method.therapeutic_area == therapeutic_area)
+    if method_id is not None:
+        stmt = stmt.where(TemporaryIntroduction.method_id == method_id)
+    if review_before is not None:
+        stmt = stmt.where(TemporaryIntroduction.review_date <= review_before)
+    if q:
+        like = f"%{q.lower()}%"
         stmt = stmt.where(
             or_(
                 func.lower(Method.active_substance).like(like),
@@ -431,12 +445,7 @@ def list_(*, session: Session, query: Any) -> tuple[list[Any], int]:
             )
         )
     return paginate(
-        session,
-        stmt,
-        model=TemporaryIntroduction,
-        sort=query.sort,
-        limit=query.limit,
-        offset=query.offset,
+        session, stmt, model=TemporaryIntroduction, sort=sort, limit=limit, offset=offset
     )
 
 
@@ -472,37 +481,110 @@ def read(
     `confidential`: whether the reader may see confidential prices; if not, a cost per QALY
     computed with the confidential price is left out and named in `withheld_fields`.
     """
-    method = session.get(Method, intro.method_id)
-    decision = session.get(Decision, intro.decision_id)
-    assert method is not None and decision is not None
-    codes = {d.id: d.code for d in session.exec(select(DataSource)).all()}
+    return read_many(session=session, intros=[intro], confidential=confidential)[0]
 
-    def children(model: Any, order: Any) -> list[Any]:
-        return list(
-            session.exec(
-                select(model).where(model.introduction_id == intro.id).order_by(order, model.id)
-            ).all()
-        )
 
-    measures = [
-        s.OutcomeMeasureRead.model_validate(
-            {**m.model_dump(), "data_source": codes[m.data_source_id]}
+def _by_introduction(
+    session: Session, model: Any, ids: Sequence[int], order: Any
+) -> dict[int, list[Any]]:
+    """The rows of one child table for these introductions, in order, grouped by introduction."""
+    found: dict[int, list[Any]] = {i: [] for i in ids}
+    rows = session.exec(
+        select(model).where(col(model.introduction_id).in_(ids)).order_by(order, model.id)
+    ).all()
+    for row in rows:
+        found[row.introduction_id].append(row)
+    return found
+
+
+def _source_codes(session: Session) -> dict[int | None, str]:
+    return {d.id: d.code for d in session.exec(select(DataSource)).all()}
+
+
+def milestones_of(
+    *, session: Session, introduction_ids: Sequence[int]
+) -> dict[int, list[s.MilestoneRead]]:
+    """Return the milestones of these introductions by expected date, in two queries."""
+    if not introduction_ids:
+        return {}
+    return _milestones(session, introduction_ids, _source_codes(session))
+
+
+def _milestones(
+    session: Session, ids: Sequence[int], codes: dict[int | None, str]
+) -> dict[int, list[s.MilestoneRead]]:
+    rows = _by_introduction(session, Milestone, ids, Milestone.expected_date)
+    return {
+        intro_id: [
+            s.MilestoneRead.model_validate(
+                {**m.model_dump(), "data_source": codes[m.data_source_id]}
+            )
+            for m in found
+        ]
+        for intro_id, found in rows.items()
+    }
+
+
+def read_many(
+    *, session: Session, intros: Sequence[TemporaryIntroduction], confidential: bool
+) -> list[s.IntroductionRead]:
+    """Return the full API shape of these introductions, in their order, in seven queries.
+
+    The method and decision come in one join, each part (milestones, measures, curves, plans,
+    review-date history) in one query over all the introductions: never a query per row.
+    """
+    ids = [intro.id for intro in intros if intro.id is not None]
+    if not ids:
+        return []
+    parents = {
+        intro_id: (method, decision)
+        for intro_id, method, decision in session.execute(
+            sa.select(col(TemporaryIntroduction.id), Method, Decision)
+            .join(Method, col(Method.id) == TemporaryIntroduction.method_id)
+            .join(Decision, col(Decision.id) == TemporaryIntroduction.decision_id)
+            .where(col(TemporaryIntroduction.id).in_(ids))
+        ).all()
+    }
+    codes = _source_codes(session)
+    measures = _by_introduction(session, OutcomeMeasure, ids, OutcomeMeasure.id)
+    milestones = _milestones(session, ids, codes)
+    curves = _by_introduction(session, ModelAssumption, ids, ModelAssumption.endpoint)
+    plans = _by_introduction(session, AnalysisPlanVersion, ids, AnalysisPlanVersion.version_no)
+    history = _by_introduction(session, ReviewDateChange, ids, ReviewDateChange.changed_at)
+    return [
+        _read(
+            intro,
+            *parents[intro.id],
+            measures=[
+                s.OutcomeMeasureRead.model_validate(
+                    {**m.model_dump(), "data_source": codes[m.data_source_id]}
+                )
+                for m in measures[intro.id]
+            ],
+            milestones=milestones[intro.id],
+            curves=[_curve_json(a) for a in curves[intro.id]],
+            plans=[s.AnalysisPlanRead.model_validate(p.model_dump()) for p in plans[intro.id]],
+            history=[s.ReviewDateChangeRead.model_validate(h.model_dump())
+                     for h in history[intro.id]],
+            confidential=confidential,
         )
-        for m in children(OutcomeMeasure, OutcomeMeasure.id)
+        for intro in intros
+        if intro.id is not None
     ]
-    milestones = [
-        s.MilestoneRead.model_validate({**m.model_dump(), "data_source": codes[m.data_source_id]})
-        for m in children(Milestone, Milestone.expected_date)
-    ]
-    curves = [_curve_json(a) for a in children(ModelAssumption, ModelAssumption.endpoint)]
-    plans = [
-        s.AnalysisPlanRead.model_validate(p.model_dump())
-        for p in children(AnalysisPlanVersion, AnalysisPlanVersion.version_no)
-    ]
-    history = [
-        s.ReviewDateChangeRead.model_validate(h.model_dump())
-        for h in children(ReviewDateChange, ReviewDateChange.changed_at)
-    ]
+
+
+def _read(
+    intro: TemporaryIntroduction,
+    method: Method,
+    decision: Decision,
+    *,
+    measures: list[s.OutcomeMeasureRead],
+    milestones: list[s.MilestoneRead],
+    curves: list[dict[str, Any]],
+    plans: list[s.AnalysisPlanRead],
+    history: list[s.ReviewDateChangeRead],
+    confidential: bool,
+) -> s.IntroductionRead:
     cost = None
     withheld = []
     if intro.cost_per_qaly is not None and cost_is_confidential(intro) and not confidential:

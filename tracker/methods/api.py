@@ -40,7 +40,7 @@ MethodPage = page_model(MethodRead)
 def _detail(method: Any) -> MethodDetail:
     session = get_session()
     decisions = decisions_service.for_method(session=session, method_id=method.id)
-    reads = [decisions_service.to_read(session=session, decision=d) for d in decisions]
+    reads = decisions_service.to_reads(session=session, decisions=decisions)
     base = MethodRead.model_validate(method, from_attributes=True).model_dump()
     return MethodDetail.model_validate({**base, "decisions": reads})
 

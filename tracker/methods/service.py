@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.crud import apply_changes, check_version, get_or_404, paginate
 from tracker.errors import Conflict
@@ -24,6 +25,14 @@ def create(*, session: Session, data: MethodCreate) -> Method:
 def get(*, session: Session, method_id: int) -> Method:
     """Return one method."""
     return get_or_404(session, Method, method_id, label="Method")
+
+
+def get_many(*, session: Session, method_ids: Collection[int]) -> dict[int, Method]:
+    """Return the methods with these ids, by id, in one query."""
+    if not method_ids:
+        return {}
+    rows = session.exec(select(Method).where(col(Method.id).in_(list(method_ids)))).all()
+    return {m.id: m for m in rows if m.id is not None}
 
 
 def get_by_nye_metoder_id(*, session: Session, nye_metoder_id: str) -> Method | None:
