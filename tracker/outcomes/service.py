@@ -7,6 +7,7 @@ The registry rows are aggregated in the database to counts per time and event
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -308,10 +309,29 @@ def _steps(
     return _STEPS.validate_python([dict(zip(_STEP_FIELDS, row, strict=True)) for row in rows])
 
 
-def outcomes(
-    *, session: Session, introduction_id: int, query: s.OutcomesQuery, patient_level_access: bool
-) -> s.Outcomes:
-    """Compare registry survival for one endpoint with the curve assumed at introduction."""
+@dataclass
+class _Analysis:
+    """What every answer about one endpoint starts from: the delivery, its counts, the KM
+    estimate, the assumed curve and the landmarks, and the one-sample log-rank test."""
+
+    source: DataSource
+    delivery: Any
+    filters: dict[str, Any]
+    table: pd.DataFrame
+    n_patients: int
+    events: int
+    max_follow_up: float
+    km: pd.DataFrame
+    spec: dict[str, Any] | None
+    landmark_times: list[float]
+    landmarks: list[s.Landmark]
+    logrank: s.OneSampleLogrank | None
+    problem: ValueError | None
+
+
+def _analyse(
+    session: Session, introduction_id: int, query: s.OutcomesQuery, suppress: bool
+) -> _Analysis:
     introductions_service.get(session=session, introduction_id=introduction_id)
     endpoint, unit = str(query.endpoint), str(query.time_unit)
     source = _source_for(session, introduction_id, endpoint, query.source)
@@ -332,58 +352,75 @@ def outcomes(
             "No patients in the delivery match these filters.",
             {"filters": filters, "delivery_id": delivery.id},
         )
-    suppress = not patient_level_access
     km = survival.kaplan_meier(table)
-    thinned = thinning.thin_curve(km)
     spec = introductions_service.assumption(
         session=session, introduction_id=introduction_id, endpoint=endpoint
     )
-    events = int(table["events"].sum())
     max_follow_up = float(table["time"].max())
     landmark_times = _landmark_times(session, introduction_id, unit)
-    landmarks = _landmarks(km, table, landmark_times, spec, unit, max_follow_up, suppress)
     logrank, problem = _logrank(table, spec, unit) if spec else (None, None)
-    horizon = max([max_follow_up, *landmark_times])
-    risk_times = _risk_times(max_follow_up, unit)
-    at_risk = survival.numbers_at_risk(table, risk_times)
+    return _Analysis(
+        source=source, delivery=delivery, filters=filters, table=table, n_patients=n_patients,
+        events=int(table["events"].sum()), max_follow_up=max_follow_up, km=km, spec=spec,
+        landmark_times=landmark_times,
+        landmarks=_landmarks(km, table, landmark_times, spec, unit, max_follow_up, suppress),
+        logrank=logrank, problem=problem,
+    )
+
+
+def _verdict_of(a: _Analysis, unit: str) -> s.Verdict:
+    return _verdict(
+        events=a.events,
+        max_follow_up=a.max_follow_up,
+        landmarks=a.landmarks,
+        logrank=a.logrank,
+        problem=a.problem,
+        spec=a.spec,
+        unit=unit,
+        first_landmark=a.landmark_times[0] if a.landmark_times else 0.0,
+    )
+
+
+def outcomes(
+    *, session: Session, introduction_id: int, query: s.OutcomesQuery, patient_level_access: bool
+) -> s.Outcomes:
+    """Compare registry survival for one endpoint with the curve assumed at introduction."""
+    suppress = not patient_level_access
+    a = _analyse(session, introduction_id, query, suppress)
+    unit = str(query.time_unit)
+    thinned = thinning.thin_curve(a.km)
+    horizon = max([a.max_follow_up, *a.landmark_times])
+    risk_times = _risk_times(a.max_follow_up, unit)
+    at_risk = survival.numbers_at_risk(a.table, risk_times)
     return s.Outcomes(
         introduction_id=introduction_id,
         endpoint=query.endpoint,
         time_unit=query.time_unit,
         delivery=s.DeliveryRef(
-            id=delivery.id,
-            source=source.code,
-            data_cut=delivery.data_cut,
-            file_name=delivery.file_name,
+            id=a.delivery.id,
+            source=a.source.code,
+            data_cut=a.delivery.data_cut,
+            file_name=a.delivery.file_name,
         ),
-        filters=filters,
-        n_patients=_hide(n_patients, suppress),
-        n_events=_hide(events, suppress),
-        max_follow_up=max_follow_up,
+        filters=a.filters,
+        n_patients=_hide(a.n_patients, suppress),
+        n_events=_hide(a.events, suppress),
+        max_follow_up=a.max_follow_up,
         km=s.KaplanMeier(
-            steps=_steps(thinned, suppress, spec, unit),
-            thinned=len(thinned) < len(km),
-            original_steps=len(km),
+            steps=_steps(thinned, suppress, a.spec, unit),
+            thinned=len(thinned) < len(a.km),
+            original_steps=len(a.km),
         ),
         numbers_at_risk=[
             s.AtRisk(time=t, at_risk=_hide(n, suppress))
             for t, n in zip(risk_times, at_risk, strict=True)
         ],
-        median=_median(km),
-        assumed=_assumed(spec, unit, horizon) if spec else None,
-        landmarks=landmarks,
-        rmst=_rmst(km, spec, unit, n_patients),
-        one_sample_logrank=logrank,
-        verdict=_verdict(
-            events=events,
-            max_follow_up=max_follow_up,
-            landmarks=landmarks,
-            logrank=logrank,
-            problem=problem,
-            spec=spec,
-            unit=unit,
-            first_landmark=landmark_times[0] if landmark_times else 0.0,
-        ),
+        median=_median(a.km),
+        assumed=_assumed(a.spec, unit, horizon) if a.spec else None,
+        landmarks=a.landmarks,
+        rmst=_rmst(a.km, a.spec, unit, a.n_patients),
+        one_sample_logrank=a.logrank,
+        verdict=_verdict_of(a, unit),
         small_counts_suppressed=suppress,
     )
 
@@ -466,14 +503,14 @@ def breakdown(
 
 
 def latest_verdict(*, session: Session, introduction_id: int, endpoint: str) -> s.Verdict | None:
-    """Return the verdict on the newest data for an endpoint, or None if it cannot be computed."""
+    """Return the verdict on the newest data for an endpoint, or None if it cannot be computed.
+
+    Computes only what the verdict rests on (KM, landmarks, the one-sample log-rank test), not
+    the curve, risk table, median or RMST of the full outcomes: the verdict is the same.
+    """
+    query = s.OutcomesQuery(endpoint=endpoint)  # type: ignore[arg-type]
     try:
-        result = outcomes(
-            session=session,
-            introduction_id=introduction_id,
-            query=s.OutcomesQuery(endpoint=endpoint),  # type: ignore[arg-type]
-            patient_level_access=True,
-        )
+        analysis = _analyse(session, introduction_id, query, suppress=False)
     except (NotFound, InvalidInput):
         return None
-    return result.verdict
+    return _verdict_of(analysis, str(query.time_unit))
