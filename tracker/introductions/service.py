@@ -513,16 +513,20 @@ def milestones_of(
 def _milestones(
     session: Session, ids: Sequence[int], codes: dict[int | None, str]
 ) -> dict[int, list[s.MilestoneRead]]:
-    rows = _by_introduction(session, Milestone, ids, Milestone.expected_date)
-    return {
-        intro_id: [
-            s.MilestoneRead.model_validate(
-                {**m.model_dump(), "data_source": codes[m.data_source_id]}
-            )
-            for m in found
-        ]
-        for intro_id, found in rows.items()
-    }
+    # Plain rows, not ORM objects: a page of introductions can have thousands of milestones,
+    # and building a SQLModel instance costs more than the whole row otherwise does.
+    found: dict[int, list[s.MilestoneRead]] = {i: [] for i in ids}
+    table = sa.inspect(Milestone).local_table
+    rows = session.execute(
+        sa.select(table)
+        .where(table.c.introduction_id.in_(ids))
+        .order_by(table.c.expected_date, table.c.id)
+    ).mappings()
+    for row in rows:
+        found[row["introduction_id"]].append(
+            s.MilestoneRead.model_validate({**row, "data_source": codes[row["data_source_id"]]})
+        )
+    return found
 
 
 def read_many(
