@@ -62,8 +62,9 @@ def declared_jobs(settings: Settings) -> list[Job]:
     ]
 
 
-def run_claimed(*, job_id: str, settings: Settings) -> bool:
-    """Run a declared job if its latest due time has not been claimed yet; return whether it ran.
+def run_claimed(*, job_id: str, settings: Settings, **arguments: Any) -> Any:
+    """Run a declared job if its latest due time has not been claimed yet; return what the job
+    returned, or None if another run has taken it. `arguments` go to the job (e.g. `as_of`).
 
     The claim is committed before the job starts, so a second scheduler that asks a moment later
     is told no even while the first is still running the job.
@@ -86,10 +87,9 @@ def run_claimed(*, job_id: str, settings: Settings) -> bool:
         engine.dispose()
     if not claimed:
         log.info("Job %s already ran since it was last due; not run again.", job_id)
-        return False
+        return None
     module, _, name = job.func.partition(":")
-    getattr(importlib.import_module(module), name)(settings=settings)
-    return True
+    return getattr(importlib.import_module(module), name)(settings=settings, **arguments)
 
 
 def reconcile(scheduler: BaseScheduler, settings: Settings) -> list[str]:

@@ -27,11 +27,14 @@ def test_jobs_are_registered_once_after_two_reconciliations(scheduler, settings)
     scheduler.add_job(print, "interval", hours=1, id="retired-job")
     reconcile(scheduler, settings)
     reconcile(scheduler, settings)
-    assert sorted(job.id for job in scheduler.get_jobs()) == ["flag-sweep", "notification-digest"]
+    # Each declared job once, and once its make-up run at start (claimed, so a no-op if it ran).
+    assert sorted(job.id for job in scheduler.get_jobs()) == [
+        "flag-sweep", "flag-sweep-at-start", "notification-digest", "notification-digest-at-start"]
     sweep_job = scheduler.get_job("flag-sweep")
-    assert sweep_job.func_ref == "tracker.flags.jobs:sweep"
+    assert sweep_job.func_ref == "tracker.jobs:run_claimed"
     assert "hour='6'" in str(sweep_job.trigger) and "minute='0'" in str(sweep_job.trigger)
-    assert sweep_job.kwargs == {"settings": settings}
+    assert sweep_job.kwargs == {"job_id": "flag-sweep", "settings": settings}
+    assert scheduler.get_job("flag-sweep-at-start").trigger.__class__.__name__ == "DateTrigger"
     assert "hour='7'" in str(scheduler.get_job("notification-digest").trigger)
 
 
@@ -54,6 +57,8 @@ def test_triggering_the_sweep_job_runs_a_sweep(scheduler, settings, client):
             done.set()
 
     scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    for make_up in ("flag-sweep-at-start", "notification-digest-at-start"):
+        scheduler.remove_job(make_up)  # this test is about the daily job itself
     job = scheduler.get_job("flag-sweep")
     # Run it now, as if today were 2027-01-15 (the job itself reads the clock otherwise).
     job.modify(
@@ -72,7 +77,8 @@ def test_serve_starts_the_scheduler_in_process(app):
     try:
         assert scheduler.running
         assert app.extensions["tracker_scheduler"] is scheduler
-        assert sorted(j.id for j in scheduler.get_jobs()) == ["flag-sweep", "notification-digest"]
+        recurring = [j.id for j in scheduler.get_jobs() if not j.id.endswith("-at-start")]
+        assert sorted(recurring) == ["flag-sweep", "notification-digest"]
     finally:
         scheduler.shutdown(wait=True)
 
@@ -100,5 +106,6 @@ def test_scheduler_run_starts_a_blocking_scheduler_with_the_declared_jobs(cli, m
     monkeypatch.setattr(BlockingScheduler, "start", start)
     result = cli.invoke(main, ["scheduler", "run"])
     assert result.exit_code == 0, result.output
-    assert seen == [["flag-sweep", "notification-digest"]]
+    assert seen == [["flag-sweep", "flag-sweep-at-start", "notification-digest",
+                     "notification-digest-at-start"]]
     assert "Scheduler running jobs flag-sweep, notification-digest (Europe/Oslo)" in result.output
