@@ -138,7 +138,8 @@ def test_two_workers_run_one_scheduler_and_a_missed_sweep_runs_at_start_only_onc
                         and "Flag sweep for" in log.read_text())
 
         _wait_for(swept)
-        time.sleep(2)  # the other worker has started too, and would have run it by now
+        # The other worker has booted too (and found the scheduler taken).
+        _wait_for(lambda: "Scheduler runs in another process" in log.read_text())
     finally:
         _stop(process)
     text = log.read_text()
