@@ -9,7 +9,8 @@ today's date and the stored data. So each worker keeps recent answers, keyed by
   public, to the public), and
 * the **data version**: the newest entry of the append-only audit trail, which every create,
   update and delete of a record writes (a delivery, a flag from the sweep, a changed visibility
-  mark, a user's role), read with one indexed query per callback; plus today's date.
+  mark, a user's role), with the number of entries of the last hour, read with one indexed query
+  per callback; plus today's date.
 
 Any change to the data makes a new version, so a kept answer is never stale; answers of other
 versions simply age out of the bounded store. An answer that changed the session is never kept.
@@ -21,6 +22,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask, Response, g, request, session
 from sqlalchemy import func, select
@@ -28,7 +30,7 @@ from sqlalchemy import func, select
 from tracker.audit.models import AuditEvent
 from tracker.auth import current_principal
 from tracker.db import get_session
-from tracker.timeutil import today
+from tracker.timeutil import today, utcnow
 
 CALLBACK_PATH = "/dashboards/_dash-update-component"
 MAX_ENTRIES = 1024
@@ -79,9 +81,19 @@ class AnswerStore:
                 self._bytes -= len(dropped.body)
 
 
-def data_version() -> int:
-    """The newest audit-trail entry: it changes with every write to a record."""
-    return int(get_session().execute(select(func.max(AuditEvent.id))).scalar() or 0)
+def data_version() -> str:
+    """The newest audit-trail entry and the number of entries of the last hour.
+
+    The newest entry changes with every write to a record. The count catches a transaction that
+    commits after a later one (ids are handed out before commit, so the newest id alone would not
+    move); no request writes for anywhere near an hour before it commits.
+    """
+    since = utcnow() - timedelta(hours=1)
+    newest = select(func.max(AuditEvent.id)).scalar_subquery()
+    recent = (select(func.count()).select_from(AuditEvent)
+              .where(AuditEvent.at >= since).scalar_subquery())  # type: ignore[arg-type]
+    row = get_session().execute(select(newest, recent)).one()
+    return f"{row[0] or 0}.{row[1]}"
 
 
 def _key() -> str:
