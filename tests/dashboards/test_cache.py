@@ -1,4 +1,4 @@
-"""Callback answers are given again only to the same viewer, and only while the data is unchanged."""
+"""Callback answers are given again only to the same viewer, and only while the data is the same."""
 
 from __future__ import annotations
 
