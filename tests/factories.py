@@ -8,7 +8,8 @@ import factory
 
 
 class MethodPayload(factory.DictFactory):
-    nye_metoder_id = factory.Sequence(lambda n: f"ID2024_{n:03d}")
+    # IDs are ID<year>_<3 digits>: a long test run creates more than 1,000 methods per process.
+    nye_metoder_id = factory.Sequence(lambda n: f"ID{2024 + n // 1000}_{n % 1000:03d}")
     active_substance = factory.Sequence(lambda n: f"testinib-{n}")
     trade_name = "Testora"
     indications = factory.LazyFunction(lambda: ["Ikke-småcellet lungekreft, 2. linje"])
