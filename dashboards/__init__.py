@@ -7,8 +7,6 @@ from flask import Flask
 
 def init_app(server: Flask) -> None:
     """Mount the Dash app on the Flask server."""
-    from dashboards import cache
     from dashboards.app import build_dash
 
     server.extensions["tracker_dash"] = build_dash(server)
-    cache.init_app(server)

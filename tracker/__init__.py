@@ -29,7 +29,7 @@ def blueprints() -> list:  # type: ignore[type-arg]
 def create_app(settings: Settings | None = None) -> Flask:
     """Create the Flask app: a list of init_app calls and blueprints."""
     from dashboards import init_app as init_dashboards
-    from tracker import auth, db, errors, security
+    from tracker import answers, auth, db, errors, security
     from tracker.audit import service as audit_service
     from tracker.secret_key import instance_secret_key
 
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     init_dashboards(app)
+    answers.init_app(app)
 
     @app.get("/")
     def index() -> str:

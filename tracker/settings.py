@@ -68,8 +68,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     # Trust X-Forwarded-Proto/-For/-Host from one reverse proxy (TLS terminated in front).
     behind_proxy: bool = False
-    # Dashboard callback answers each worker keeps while the data is unchanged (0: keep none).
-    dashboard_cache_entries: int = Field(default=1024, ge=0)
+    # Answers (dashboard callbacks, the API's most read lists) each worker keeps while the data
+    # is unchanged (0: keep none).
+    answer_cache_entries: int = Field(default=1024, ge=0)
     # Default UI language for the dashboards.
     default_language: Literal["nb", "en"] = "nb"
 

@@ -15,7 +15,7 @@ def _overview(client: Any) -> str:
 def test_the_same_question_of_the_same_data_is_answered_from_the_store(app, client):
     create_temporary_introduction(client)
     public = app.test_client()
-    store = app.extensions["tracker_dash_answers"]
+    store = app.extensions["tracker_answers"]
     first = route(public, "/dashboards/")
     hits = store.hits
     assert route(public, "/dashboards/") == first
@@ -50,6 +50,32 @@ def test_the_store_can_be_turned_off(tmp_path):
     from tracker import create_app
 
     app = create_app(make_settings(f"sqlite:///{tmp_path / 'x.db'}", tmp_path,
-                                   dashboard_cache_entries=0))
-    assert "tracker_dash_answers" not in app.extensions
+                                   answer_cache_entries=0))
+    assert "tracker_answers" not in app.extensions
     app.extensions["tracker_engine"].dispose()
+
+
+def test_the_introduction_list_is_kept_per_viewer_and_never_stale(app, client, anonymous):
+    intro = create_temporary_introduction(client)
+    store = app.extensions["tracker_answers"]
+    first = anonymous.get("/api/v1/introductions").get_data()
+    hits = store.hits
+    assert anonymous.get("/api/v1/introductions").get_data() == first
+    assert store.hits == hits + 1
+    # A filter is another question; a change to the data another version.
+    assert anonymous.get("/api/v1/introductions?status=concluded").json["total"] == 0
+    assert patch_current(client, f"/api/v1/introductions/{intro['id']}",
+                         {"uncertainty": "Ny vurdering av usikkerheten"}).status_code == 200
+    detail = anonymous.get(f"/api/v1/introductions/{intro['id']}").json
+    assert detail["uncertainty"] == "Ny vurdering av usikkerheten"
+
+
+def test_a_kept_answer_withholds_for_the_public_what_an_administrator_sees(app, client,
+                                                                           anonymous):
+    intro = create_temporary_introduction(client)
+    url = f"/api/v1/introductions/{intro['id']}"
+    seen = client.get(url).json  # kept for the administrator
+    assert seen["assumptions"]["cost_per_qaly"]["value"] == 850000
+    public = anonymous.get(url).json
+    assert public["assumptions"].get("cost_per_qaly") is None
+    assert "assumptions.cost_per_qaly" in public["withheld_fields"]

@@ -55,6 +55,7 @@ def _reread(introduction_id: int) -> s.IntroductionRead:
     summary="List temporary introductions",
     query=IntroductionQuery,
     response=IntroductionPage,
+    keep_answers=True,
 )
 def list_introductions(query: Any) -> Any:
     rows, total = service.list_(
@@ -89,6 +90,7 @@ def create_introduction(body: s.IntroductionCreate) -> Any:
     "GET",
     summary="Read a temporary introduction",
     response=s.IntroductionRead,
+    keep_answers=True,
 )
 def get_introduction(introduction_id: int) -> Any:
     return _read(service.get(session=get_session(), introduction_id=introduction_id))

@@ -1,10 +1,11 @@
-"""The dashboards' callback answers, kept while the data they were drawn from is unchanged.
+"""Answers kept while the data they were drawn from is unchanged: the dashboards' callbacks and
+the API's most read lists.
 
 Dozens of people open the same pages (the overview before a Beslutningsforum meeting, an
-introduction's curves), and every callback answer is a pure function of its inputs, the viewer,
+introduction's curves), and every such answer is a pure function of the request, the viewer,
 today's date and the stored data. So each worker keeps recent answers, keyed by
 
-* the callback request itself (which callback, its inputs and state, the language),
+* the request itself (a callback's inputs, state and language; an API path and query string),
 * the viewer (role and name: an answer is only ever given again to the same person or, for the
   public, to the public), and
 * the **data version**: the newest entry of the append-only audit trail, which every create,
@@ -96,42 +97,45 @@ def data_version() -> str:
     return f"{row[0] or 0}.{row[1]}"
 
 
-def _key() -> str:
+def answer_key(*parts: bytes) -> str:
+    """The key of an answer to this request (its `parts`) for this viewer, of today's data."""
     principal = current_principal()
-    parts = [
-        request.get_data(cache=True),
-        f"{principal.role}|{principal.name}|{principal.user_id}".encode(),
-        f"{data_version()}|{today().isoformat()}".encode(),
-    ]
     digest = hashlib.sha256()
-    for part in parts:
+    for part in (*parts, f"{principal.role}|{principal.name}|{principal.user_id}".encode(),
+                 f"{data_version()}|{today().isoformat()}".encode()):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
 
 
-def init_app(server: Flask) -> None:
-    """Answer a callback from the store when the same viewer asked it of the same data."""
-    entries = server.extensions["tracker_settings"].dashboard_cache_entries
+def store_of(app: Flask) -> AnswerStore | None:
+    """The app's answer store, or None if answers are not kept (TRACKER_ANSWER_CACHE_ENTRIES=0)."""
+    return app.extensions.get("tracker_answers")  # type: ignore[no-any-return]
+
+
+def init_app(app: Flask) -> None:
+    """Keep answers in this worker, and answer a dashboard callback from them when the same
+    viewer asked it of the same data (API operations opt in, see apispec.operation)."""
+    entries = app.extensions["tracker_settings"].answer_cache_entries
     if entries == 0:
         return
     store = AnswerStore(max_entries=entries)
-    server.extensions["tracker_dash_answers"] = store
+    app.extensions["tracker_answers"] = store
 
-    @server.before_request
+    @app.before_request
     def _answer_from_store() -> Response | None:
         if request.method != "POST" or request.path != CALLBACK_PATH:
             return None
-        key = _key()
+        key = answer_key(request.get_data(cache=True))
         answer = store.get(key)
         if answer is not None:
             return Response(answer.body, status=200, mimetype=answer.mimetype)
-        g.dash_answer_key = key
+        g.answer_key = key
         return None
 
-    @server.after_request
+    @app.after_request
     def _keep_answer(response: Response) -> Response:
-        key = g.pop("dash_answer_key", None)
+        key = g.pop("answer_key", None)
         # An answer that changed the session (its cookie) is not kept: giving it again would not.
         if (key is not None and response.status_code == 200
                 and not response.direct_passthrough and not session.modified):
