@@ -241,9 +241,16 @@ def bench_backend(name: str, options: argparse.Namespace) -> list[tuple[str, int
             token = prepare(settings, options.introductions, options.rows)
             print(f"[{name}] data prepared in {time.perf_counter() - start:.0f} s", flush=True)
             port = free_port()
-            server = start_server(settings, port, Path(folder) / "server.log")
+            log = Path(folder) / "server.log"
+            server = start_server(settings, port, log)
             try:
-                for scenario in scenarios(port, token, intro_id=1):
+                try:
+                    loads = scenarios(port, token, intro_id=1)
+                except Exception:
+                    print(f"[{name}] recording the pages failed; the server said:\n"
+                          f"{log.read_text()[-4000:]}", flush=True)
+                    raise
+                for scenario in loads:
                     print(f"[{name}] {scenario.name}: {len(scenario.requests)} request(s) a load",
                           flush=True)
                     run_loop(port, scenario, 1, 2)  # warm the workers' caches
