@@ -17,6 +17,7 @@ from sqlmodel import Session
 from dashboards.access import Viewer, visible_agreement
 from dashboards.figures import TimelineItem
 from tracker.agreements import service as agreements_service
+from tracker.datasources import service as datasources_service
 from tracker.deadlines import service as deadlines_service
 from tracker.decisions import service as decisions_service
 from tracker.errors import InvalidInput, NotFound
@@ -105,6 +106,11 @@ class OverviewRow:
     next_milestone: MilestoneRead | None
     milestone_states: dict[int, str] = field(default_factory=dict)
     flags: list[FlagView] = field(default_factory=list)
+    # Data-source names by code: a page shows the register's name, not its code.
+    source_names: dict[str, str] = field(default_factory=dict)
+
+    def source_name(self, code: str) -> str:
+        return self.source_names.get(code, code)
 
     @property
     def label(self) -> str:
@@ -122,6 +128,7 @@ def overview_rows(*, session: Session, as_of: date, viewer: Viewer) -> list[Over
     milestones = introductions_service.milestones_of(session=session, introduction_ids=ids)
     cuts = delivered_cuts(session=session, introduction_ids=ids, viewer=viewer)
     flags = open_flags(session=session, as_of=as_of, viewer=viewer)
+    source_names = datasources_service.names(session=session)
     by_intro: dict[int, list[FlagView]] = {}
     for f in flags or []:
         if f.introduction_id is not None:
@@ -146,6 +153,7 @@ def overview_rows(*, session: Session, as_of: date, viewer: Viewer) -> list[Over
                 next_milestone=min(unmet, key=lambda m: m.expected_date, default=None),
                 milestone_states=states,
                 flags=by_intro.get(summary.id, []),
+                source_names=source_names,
             )
         )
     return out
@@ -176,7 +184,7 @@ def timeline(
         items += [
             TimelineItem(r.label, m.expected_date, "milestone",
                          "overdue" if r.milestone_states.get(m.id) == "late" else None,
-                         f"{m.data_source}: {m.description}")
+                         f"{r.source_name(m.data_source)}: {m.description}")
             for m in r.milestones
         ]
     return items

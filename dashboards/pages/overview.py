@@ -53,7 +53,7 @@ def _milestone_cell(row: data.OverviewRow, lang: str) -> Any:
         return "–"
     late = row.milestone_states.get(ms.id) == "late"
     return html.Span(
-        [f"{fmt_date(ms.expected_date, lang)} · {ms.data_source}",
+        [f"{fmt_date(ms.expected_date, lang)} · {row.source_name(ms.data_source)}",
          html.Span(f" ({t('in.ms.late', lang).lower()})", className="date-overdue") if late
          else None]
     )

@@ -84,3 +84,9 @@ def test_an_administrator_gets_the_confidential_price(cli: CliRunner, client: An
     assert cli.invoke(cli_main, ["seed", "demo"]).exit_code == 0
     agreements = render(client, "/dashboards/avtaler", "?lang=en")
     assert "Agreed price (NOK)" in agreements and "614,400" in agreements
+
+
+def test_the_overview_names_each_data_source_not_its_code(seeded: Any) -> None:
+    page = str(route(seeded, "/dashboards/")["response"]["page"])
+    assert "Nasjonalt kvalitetsregister for barnekreft" in page
+    assert "· KVAL_BARNEKREFT" not in page and "· MT_STUDIE" not in page

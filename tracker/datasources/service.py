@@ -43,6 +43,11 @@ def resolve_code(*, session: Session, code: str, field: str) -> DataSource:
     return source
 
 
+def names(*, session: Session) -> dict[str, str]:
+    """Return every data source's name by its code (one query), for pages that show sources."""
+    return dict(session.exec(select(DataSource.code, DataSource.name)).all())
+
+
 def list_(*, session: Session, query: Any) -> tuple[list[DataSource], int]:
     """List data sources."""
     stmt = select(DataSource)
