@@ -84,7 +84,13 @@ def build_dash(server: Flask) -> dash.Dash:
         State("lang-store", "data"),
     )
     def route(pathname: str | None, search: str | None, stored: str | None) -> Any:
-        lang = language_from(search, stored, default_language)
+        from flask import request
+
+        # The choice made on any page (kept in the `lang` cookie) wins over this browser's
+        # stored one, so the working pages and the dashboards speak the same language.
+        chosen = request.cookies.get("lang")
+        lang = language_from(search, chosen if chosen in ("nb", "en") else stored,
+                             default_language)
         path = pathname or BASE
         viewer = current_viewer()
         return header(path, lang, viewer), html.Div(page_for(path, lang, viewer)), lang

@@ -26,6 +26,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.forum": ("Beslutningsforum", "Beslutningsforum"),
     "role.admin": ("administrator", "administrator"),
     "login.link": ("Logg inn", "Log in"),
+    "logout": ("Logg ut", "Log out"),
+    "nav.label": ("Hovedmeny", "Main"),
     "login.flags": (
         "Logg inn for å se varsler om frister.", "Log in to see deadline flags."
     ),

@@ -40,29 +40,40 @@ def header(pathname: str, lang: str, viewer: Viewer) -> list[Any]:
     role = t(f"role.{viewer.role}", lang)
     if viewer.name:
         role = f"{viewer.name} ({role})"
-    login: Any = None
-    if not viewer.logged_in and "auth.login" in current_app.view_functions:
-        login = html.A(t("login.link", lang), href=f"/login?next={pathname}", id="login-link",
-                       className="lang-toggle")
+    from tracker.auth import csrf_token, current_principal
+    from tracker.web import nav
+
+    account: Any = None
+    if current_principal().via_session:
+        account = html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+                html.Button(t("logout", lang), type="submit", id="logout-button",
+                            className="lang-toggle"),
+            ],
+            method="post", action="/logout", className="logout-form",
+        )
+    elif not viewer.logged_in and "auth.login" in current_app.view_functions:
+        account = html.A(t("login.link", lang), href=f"/login?next={pathname}", id="login-link",
+                         className="lang-toggle")
+    links: list[Any] = []
+    nav_props: dict[str, Any] = {"aria-label": t("nav.label", lang)}
+    for item in nav.items_for(viewer.role):
+        if item.path.startswith(BASE):  # a Dash page: no reload
+            links.append(dcc.Link(item.label(lang), href=href(item.path[len(BASE):], lang),
+                                  id=f"nav-{item.key}"))
+        else:
+            links.append(html.A(item.label(lang), href=nav.href(item, lang), id=f"nav-{item.key}"))
     return [
         html.Div(
             [
                 dcc.Link(t("app.title", lang), href=href("", lang), className="brand"),
-                html.Nav(
-                    [
-                        dcc.Link(t("nav.overview", lang), href=href("", lang), id="nav-overview"),
-                        dcc.Link(
-                            t("nav.agreements", lang), href=href("avtaler", lang),
-                            id="nav-agreements",
-                        ),
-                    ],
-                    className="nav",
-                ),
+                html.Nav(links, className="nav", **nav_props),
                 html.Div(
                     [
                         html.Span(f"{t('viewer', lang)}: {role}", className="viewer-role",
                                   id="viewer-role"),
-                        login,
+                        account,
                         dcc.Link(
                             t("lang.switch", lang), href=toggle, id="lang-toggle",
                             className="lang-toggle",

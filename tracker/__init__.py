@@ -29,7 +29,7 @@ def blueprints() -> list:  # type: ignore[type-arg]
 def create_app(settings: Settings | None = None) -> Flask:
     """Create the Flask app: a list of init_app calls and blueprints."""
     from dashboards import init_app as init_dashboards
-    from tracker import answers, auth, db, errors, security
+    from tracker import answers, auth, db, errors, security, web
     from tracker.audit import service as audit_service
     from tracker.secret_key import instance_secret_key
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     audit_service.install()
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
+    web.init_app(app)
     init_dashboards(app)
     answers.init_app(app)
 

@@ -46,6 +46,7 @@ class Endpoint:
     resource: str | None = None
     action: str = "read"
     extra: dict[str, Any] = field(default_factory=dict)
+    view: Callable[..., Any] | None = None
 
     @property
     def openapi_path(self) -> str:
@@ -201,6 +202,77 @@ def _serialize(result: Any) -> Any:
     return result
 
 
+def _authorize(endpoint: Endpoint, path_args: dict[str, Any]) -> None:
+    from tracker.access import require
+
+    require(endpoint.resource or "undeclared", endpoint.action)  # type: ignore[arg-type]
+    for name, value in path_args.items():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFound(f"No record with {name} {value}.")
+
+
+def execute(
+    endpoint: Endpoint,
+    path_args: dict[str, Any],
+    *,
+    payload: Any = None,
+    query: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Any:
+    """Run one operation as the current caller: check access, refuse unstorable text, validate
+    the body and the query as the API document says, call the view, commit a write.
+
+    The API's routes and the browser's forms both come through here, so a form is validated
+    and stored exactly as the same request to the API would be.
+    """
+    from tracker.db import get_session
+
+    _authorize(endpoint, path_args)
+    kwargs: dict[str, Any] = dict(path_args)
+    if endpoint.query is not None:
+        kwargs["query"] = parse_model(endpoint.query, query or {}, where="query string")
+    if endpoint.body is not None:
+        refuse_unstorable_text(payload)
+        kwargs["body"] = parse_model(endpoint.body, payload, where="request body",
+                                     strict_json=True)
+    kwargs.update(extra or {})
+    session = get_session()
+    assert endpoint.view is not None
+    try:
+        result = endpoint.view(**kwargs)
+        if endpoint.method in WRITE_METHODS:
+            session.commit()
+    except StaleDataError as exc:
+        # The database refused an UPDATE based on an older version (another write based on the
+        # same version landed first): the same 409 as check_version.
+        raise stale_conflict(session) from exc
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(
+            "The change conflicts with a stored record (a duplicate or a reference that is in "
+            "use)."
+        ) from exc
+    except (DataError, OverflowError) as exc:
+        session.rollback()
+        raise InvalidInput(
+            "A value is outside what can be stored (a number too large, or text too long); "
+            "check the sizes of the numbers and texts you sent.",
+            [field_error("body", "value out of range")],
+        ) from exc
+    except Exception:
+        session.rollback()
+        raise
+    return result
+
+
+def operation_named(operation_id: str) -> Endpoint:
+    """Return the declared operation with this id (e.g. `create_method`)."""
+    for endpoint in REGISTRY:
+        if endpoint.operation_id == operation_id:
+            return endpoint
+    raise KeyError(operation_id)
+
+
 class ApiBlueprint(Blueprint):
     """A Blueprint whose routes are declared with `operation`."""
 
@@ -259,24 +331,18 @@ class ApiBlueprint(Blueprint):
             )
             REGISTRY.append(endpoint)
 
+            endpoint.view = view
+
             @functools.wraps(view)
             def wrapper(**path_args: Any) -> Any:
-                from tracker.access import require
-                from tracker.db import get_session
-
-                require(resource or "undeclared", action)  # type: ignore[arg-type]
-                for name, value in path_args.items():
-                    if isinstance(value, int) and not 0 < value <= MAX_ID:
-                        raise NotFound(f"No record with {name} {value}.")
-                kwargs: dict[str, Any] = dict(path_args)
                 store = answers.store_of(current_app) if keep_answers else None
                 key = answers.answer_key(b"api", request.full_path.encode()) if store else ""
                 if store is not None:
+                    _authorize(endpoint, path_args)
                     kept = store.get(key)
                     if kept is not None:
                         return current_app.response_class(kept.body, 200, mimetype=kept.mimetype)
-                if query is not None:
-                    kwargs["query"] = parse_model(query, _query_dict(query), where="query string")
+                payload: Any = None
                 if body is not None:
                     payload = request.get_json(silent=True)
                     if payload is None:
@@ -285,34 +351,8 @@ class ApiBlueprint(Blueprint):
                             "Content-Type: application/json.",
                             [field_error("body", "Missing or unreadable JSON body.")],
                         )
-                    refuse_unstorable_text(payload)
-                    kwargs["body"] = parse_model(body, payload, where="request body",
-                                                 strict_json=True)
-                session = get_session()
-                try:
-                    result = view(**kwargs)
-                    if method in WRITE_METHODS:
-                        session.commit()
-                except StaleDataError as exc:
-                    # The database refused an UPDATE based on an older version (another write
-                    # based on the same version landed first): the same 409 as check_version.
-                    raise stale_conflict(session) from exc
-                except IntegrityError as exc:
-                    session.rollback()
-                    raise Conflict(
-                        "The change conflicts with a stored record (a duplicate or a reference "
-                        "that is in use)."
-                    ) from exc
-                except (DataError, OverflowError) as exc:
-                    session.rollback()
-                    raise InvalidInput(
-                        "A value is outside what can be stored (a number too large, or text too "
-                        "long); check the sizes of the numbers and texts you sent.",
-                        [field_error("body", "value out of range")],
-                    ) from exc
-                except Exception:
-                    session.rollback()
-                    raise
+                query_data = _query_dict(query) if query is not None else None
+                result = execute(endpoint, path_args, payload=payload, query=query_data)
                 if response_media is not None:
                     return result
                 if status == 204:

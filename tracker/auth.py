@@ -76,7 +76,9 @@ def acting_as(principal: Principal) -> Iterator[Principal]:
 
 
 def _interface() -> str:
-    return "dashboard" if request.path.startswith("/dashboards") else "api"
+    if request.path.startswith("/dashboards"):
+        return "dashboard"
+    return "web" if request.path.startswith(("/arbeid", "/login", "/logout")) else "api"
 
 
 def _resolve() -> Principal:
@@ -157,7 +159,7 @@ def login() -> str | Response | tuple[str, int]:
     error = None
     status = 200
     if request.method == "POST":
-        _check_form_csrf()
+        check_form_csrf()
         name = (request.form.get("name") or "").strip()[:120]
         password = request.form.get("password") or ""
         address = request.remote_addr or "unknown"
@@ -201,7 +203,7 @@ def logout() -> Response:
     from tracker.db import get_session
     from tracker.users import service as users_service
 
-    _check_form_csrf()
+    check_form_csrf()
     token = session.get("sid")
     if isinstance(token, str) and token:
         db = get_session()
@@ -211,7 +213,8 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-def _check_form_csrf() -> None:
+def check_form_csrf() -> None:
+    """Refuse a form post without this session's CSRF token (400)."""
     try:
         _check_csrf(request.form.get("csrf_token"))
     except Forbidden:

@@ -20,7 +20,7 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str = Field(max_length=200)
     role: str | None = Field(default=None, max_length=20)
-    interface: str = Field(max_length=20, description="api, dashboard, cli, job or seed.")
+    interface: str = Field(max_length=20, description="api, web, dashboard, cli, job or seed.")
     action: str = Field(max_length=10, description="create, update or delete.")
     entity: str = Field(max_length=60, index=True, description="The table of the record.")
     entity_id: int = Field(index=True)
