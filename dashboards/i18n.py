@@ -28,6 +28,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "login.link": ("Logg inn", "Log in"),
     "logout": ("Logg ut", "Log out"),
     "nav.label": ("Hovedmeny", "Main"),
+    "in.actions": ("Arbeid med innføringen", "Work on the introduction"),
     "login.flags": (
         "Logg inn for å se varsler om frister.", "Log in to see deadline flags."
     ),

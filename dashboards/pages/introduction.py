@@ -169,6 +169,20 @@ def _since(intro: IntroductionRead, lang: str, viewer: Viewer, as_of: date) -> l
     ]
 
 
+def work_actions(introduction_id: int, lang: str, viewer: Viewer) -> Any:
+    """Links to the working pages this viewer may use on the introduction."""
+    from tracker.web import nav
+
+    links = nav.actions_for(nav.INTRODUCTION_ACTIONS, introduction_id, viewer.role, lang)
+    if not links:
+        return None
+    return html.Nav(
+        [html.A(act.label(lang), href=link, id=f"action-{act.key}", className="button secondary")
+         for act, link in links],
+        className="work-actions no-print", **{"aria-label": t("in.actions", lang)},
+    )
+
+
 def render(introduction_id: int, lang: str, viewer: Viewer) -> Any:
     """The introduction page."""
     session = get_session()
@@ -190,6 +204,7 @@ def render(introduction_id: int, lang: str, viewer: Viewer) -> Any:
                 f"{intro.therapeutic_area or ''} · {label('status', intro.status, lang)}",
                 className="subtitle",
             ),
+            work_actions(intro.id, lang, viewer),
             section(
                 t("in.outcomes", lang),
                 dcc.RadioItems(

@@ -7,7 +7,15 @@ from flask import Blueprint
 
 def register(bp: Blueprint) -> None:
     """Add every page's routes."""
-    from tracker.web.pages import methods
+    from tracker.web.pages import (
+        agreements,
+        deadlines,
+        feeds,
+        flags,
+        introductions,
+        methods,
+        reassessments,
+    )
 
-    for module in (methods,):
+    for module in (methods, introductions, feeds, flags, deadlines, reassessments, agreements):
         module.register(bp)

@@ -1,0 +1,9 @@
+"""Working pages: introductions (being built)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def register(bp: Blueprint) -> None:
+    """Add the routes."""
