@@ -176,10 +176,11 @@ def work_actions(introduction_id: int, lang: str, viewer: Viewer) -> Any:
     links = nav.actions_for(nav.INTRODUCTION_ACTIONS, introduction_id, viewer.role, lang)
     if not links:
         return None
+    props: dict[str, Any] = {"aria-label": t("in.actions", lang)}
     return html.Nav(
         [html.A(act.label(lang), href=link, id=f"action-{act.key}", className="button secondary")
          for act, link in links],
-        className="work-actions no-print", **{"aria-label": t("in.actions", lang)},
+        className="work-actions no-print", **props,
     )
 
 
