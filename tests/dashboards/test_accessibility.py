@@ -1,0 +1,76 @@
+"""Every page, as each role sees it, passes axe-core's WCAG 2.1 AA rules without a serious or
+critical violation, in Norwegian and in English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.dashboards.axe import describe, violations
+from tests.dashboards.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+# (path, the selector that says the page is drawn). {intro} and {case} are filled from the demo.
+PAGES = [
+    ("/", "h1"),
+    ("/login", "h1"),
+    ("/dashboards/", "#overview-table"),
+    ("/dashboards/introduksjon/{intro}", "#outcomes"),
+    ("/dashboards/avtaler", "#agreements-list"),
+    ("/arbeid/metoder", "#methods-table"),
+    ("/arbeid/metoder/ny", "#method-form"),
+]
+ROLE_PAGES = [
+    ("/dashboards/revurdering/{case}", "#brief-question"),
+]
+
+
+def _first_introduction(server: LiveServer) -> int:
+    from sqlmodel import Session, col, select
+
+    from tracker.introductions.models import TemporaryIntroduction
+
+    with Session(server.app.extensions["tracker_engine"]) as session:
+        intro = session.exec(select(TemporaryIntroduction).order_by(
+            col(TemporaryIntroduction.id))).first()
+        assert intro is not None
+        return int(intro.id)  # type: ignore[arg-type]
+
+
+def _check(page: Any, server: LiveServer, path: str, ready: str) -> list[str]:
+    problems = []
+    for lang in ("nb", "en"):
+        url = server.url + path + ("&" if "?" in path else "?") + f"lang={lang}"
+        response = page.goto(url)
+        assert response is not None and response.status < 400, (url, response and response.status)
+        page.wait_for_selector(ready)
+        page.wait_for_load_state("networkidle")
+        found = violations(page)
+        if found:
+            problems.append(f"{path} ({lang}):\n{describe(found)}")
+    return problems
+
+
+@pytest.mark.parametrize("role", ["secretariat", "procurement", "clinician", "forum"])
+def test_every_page_passes_axe_as_each_role(page_as: Any, live_server: LiveServer,
+                                            role: str) -> None:
+    page = page_as(role)
+    ids = {"intro": _first_introduction(live_server), "case": live_server.case_id}
+    problems: list[str] = []
+    for path, ready in PAGES + ROLE_PAGES:
+        if path.startswith("/arbeid/metoder/ny") and role != "secretariat":
+            continue
+        problems += _check(page, live_server, path.format(**ids), ready)
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_public_pages_pass_axe(page: Any, live_server: LiveServer) -> None:
+    ids = {"intro": _first_introduction(live_server), "case": live_server.case_id}
+    problems: list[str] = []
+    for path, ready in PAGES:
+        if path.startswith("/arbeid"):
+            continue  # the public is sent to the login page
+        problems += _check(page, live_server, path.format(**ids), ready)
+    assert not problems, "\n\n".join(problems)
