@@ -119,3 +119,37 @@ def translate(message: str, lang: str) -> tuple[str, bool]:
         if match:
             return func(match), True
     return message, False
+
+
+# Reassessment cases (tracker/reassessments/service.py and schemas.py).
+def _case_date(iso: str) -> str:
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
+
+
+simple(r"Unable to extract tag using discriminator 'outcome'", "Velg en beslutning.")
+simple(r"Input tag '.*' found using 'outcome' does not match any of the expected tags: .*",
+       "Velg en av beslutningene i listen.")
+
+
+@rule(r"Introduction \d+ already has an open reassessment case (\d+) \(\w+\)\.")
+def _case_already_open(m: re.Match[str]) -> str:
+    return f"Innføringen har allerede en åpen revurderingssak (sak {m.group(1)})."
+
+
+simple(r"Introduction \d+ is concluded; its reassessment is decided\.",
+       "Innføringen er avsluttet; revurderingen er besluttet.")
+simple(r"A step cannot be dated before the previous one\.",
+       "Et steg kan ikke dateres før det forrige steget i saken.")
+
+
+@rule(r"\S+ is before the previous step's date (\d{4}-\d{2}-\d{2})")
+def _before_previous_step(m: re.Match[str]) -> str:
+    return f"Kan ikke være før forrige steg i saken ({_case_date(m.group(1))})."
+
+
+@rule(r"\S+ is before the decision date (\d{4}-\d{2}-\d{2})")
+def _before_decision(m: re.Match[str]) -> str:
+    return f"Kan ikke være før beslutningsdatoen ({_case_date(m.group(1))})."
+
+
+simple(r"The [a-z ]+ is before the decision\.", "En dato er før beslutningsdatoen.")
