@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from dashboards.access import Viewer, visible_agreement
+from dashboards.access import Viewer, viewer_for, visible_agreement
 from dashboards.figures import TimelineItem
 from tracker.agreements import service as agreements_service
 from tracker.datasources import service as datasources_service
@@ -39,6 +39,11 @@ MAX_ROWS = 500  # the list services' page limit; more introductions than this is
 # --- flags -------------------------------------------------------------------------------------
 
 
+# Flags that report what the data show rather than a deadline: their date is the data cut or the
+# review date they concern, never something "due soon".
+SIGNAL_KINDS = frozenset({"outcome_divergence", "volume_threshold"})
+
+
 @dataclass(frozen=True)
 class FlagView:
     """An open flag as the dashboards show it."""
@@ -47,10 +52,21 @@ class FlagView:
     label: str
     message: str
     due_date: date | None
-    state: str  # "overdue" or "due"
+    state: str  # "overdue", "due" (a deadline ahead) or "signal" (what the data show)
     introduction_id: int | None
     subject_type: str
     subject_id: int
+    # The flag's facts, only where the viewer may see them (agreement terms may be confidential).
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def flag_state(kind: str, due_date: date | None, days_until: Any, as_of: date) -> str:
+    """Overdue, due or signal: a deadline whose date has passed is overdue whatever its kind."""
+    if kind in SIGNAL_KINDS:
+        return "signal"
+    passed = (isinstance(days_until, int) and days_until < 0) or (
+        due_date is not None and due_date < as_of)
+    return "overdue" if kind.endswith("overdue") or passed else "due"
 
 
 def open_flags(
@@ -71,8 +87,6 @@ def open_flags(
     )
     views = []
     for f in rows:
-        days = (f.facts or {}).get("days_until")
-        overdue = f.kind.endswith("overdue") or (isinstance(days, int) and days < 0)
         label = KIND_LABELS.get(f.kind, f.kind)
         # Flags about agreements quote tier thresholds and dates from confidential terms.
         hide = flag_visibility.withheld(f.kind, confidential=viewer.can_see_confidential_prices)
@@ -80,9 +94,9 @@ def open_flags(
             FlagView(
                 kind=f.kind, label=label, message=label if hide else f.message,
                 due_date=f.due_date,
-                state="overdue" if overdue else "due",
+                state=flag_state(f.kind, f.due_date, (f.facts or {}).get("days_until"), as_of),
                 introduction_id=f.introduction_id, subject_type=f.subject_type,
-                subject_id=f.subject_id,
+                subject_id=f.subject_id, facts={} if hide else dict(f.facts or {}),
             )
         )
     return views
@@ -108,6 +122,11 @@ class OverviewRow:
     flags: list[FlagView] = field(default_factory=list)
     # Data-source names by code: a page shows the register's name, not its code.
     source_names: dict[str, str] = field(default_factory=dict)
+    # The newest data cut delivered from any source (None: none yet, or not for this viewer).
+    latest_cut: date | None = None
+    # For viewers who may not see deliveries: the latest milestone whose date has passed (met
+    # or not, they cannot be told), so that a passed deadline is never hidden from them.
+    passed_milestone: MilestoneRead | None = None
 
     def source_name(self, code: str) -> str:
         return self.source_names.get(code, code)
@@ -144,6 +163,9 @@ def overview_rows(*, session: Session, as_of: date, viewer: Viewer) -> list[Over
             m for m in planned
             if states[m.id] in ("late", "pending") or m.expected_date >= as_of
         ]
+        passed = [m for m in planned if states[m.id] == "unknown" and m.expected_date < as_of]
+        own_cuts = [cut for (intro_id, _source), cut in (cuts or {}).items()
+                    if intro_id == summary.id and cut is not None]
         out.append(
             OverviewRow(
                 id=summary.id, nye_metoder_id=summary.nye_metoder_id,
@@ -154,37 +176,60 @@ def overview_rows(*, session: Session, as_of: date, viewer: Viewer) -> list[Over
                 milestone_states=states,
                 flags=by_intro.get(summary.id, []),
                 source_names=source_names,
+                latest_cut=max(own_cuts, default=None),
+                passed_milestone=passed[-1] if passed else None,
             )
         )
     return out
 
 
+def review_state(row: OverviewRow, as_of: date) -> str | None:
+    """How urgent the review date is: its flags decide; a date passed is overdue for everyone
+    (the public sees no flags) unless the introduction is concluded."""
+    state = worst_state([f for f in row.flags if f.kind.startswith("review")])
+    if row.review_date < as_of and row.status != "concluded":
+        return "overdue"
+    return state
+
+
+def deadline_list(*, session: Session, as_of: date, viewer: Viewer) -> list[Any] | None:
+    """The deadline list (reviews, milestones, agreement ends, phase-out steps, renegotiations);
+    None for viewers who may not read it."""
+    if not viewer.may_read("deadlines"):
+        return None
+    return list(deadlines_service.deadlines(session=session, as_of=as_of))
+
+
 def timeline(
-    *, session: Session, rows: list[OverviewRow], as_of: date, viewer: Viewer
+    *, rows: list[OverviewRow], deadlines: list[Any] | None, as_of: date
 ) -> list[TimelineItem]:
     """Dated deadlines of these introductions for the timeline.
 
     Viewers who may read the deadline list get all of it (agreement ends, phase-out steps and
     renegotiations too); the public gets the review dates and milestones of the introductions.
+    A milestone tells its data source by name and what is to be delivered.
     """
     labels = {r.id: r.label for r in rows}
-    if viewer.may_read("deadlines"):
+    planned = {m.id: f"{r.source_name(m.data_source)}: {m.description}"
+               for r in rows for m in r.milestones}
+    if deadlines is not None:
         items = []
-        for d in deadlines_service.deadlines(session=session, as_of=as_of):
+        for d in deadlines:
             if d.introduction_id not in labels or str(d.status) == "done":
                 continue
             state = "overdue" if str(d.status) == "overdue" else ("due" if d.open_flags else None)
+            detail = planned.get(d.subject_id, "") if str(d.kind) == "milestone" else ""
             items.append(TimelineItem(labels[d.introduction_id], d.date, str(d.kind), state,
-                                      d.title))
+                                      detail))
         return items
     items = []
     for r in rows:
-        review = [f for f in r.flags if f.kind.startswith("review")]
-        items.append(TimelineItem(r.label, r.review_date, "review", worst_state(review), ""))
+        items.append(TimelineItem(r.label, r.review_date, "review", review_state(r, as_of),
+                                  ""))
         items += [
             TimelineItem(r.label, m.expected_date, "milestone",
                          "overdue" if r.milestone_states.get(m.id) == "late" else None,
-                         f"{r.source_name(m.data_source)}: {m.description}")
+                         planned[m.id])
             for m in r.milestones
         ]
     return items
@@ -205,6 +250,11 @@ def introduction(*, session: Session, introduction_id: int, viewer: Viewer) -> I
     )
 
 
+def source_names(*, session: Session) -> dict[str, str]:
+    """Every data source's name by its code (one query)."""
+    return datasources_service.names(session=session)
+
+
 # --- registry feeds ----------------------------------------------------------------------------
 
 
@@ -214,6 +264,7 @@ class DeliveryView:
 
     id: int
     source: str  # data-source code
+    source_name: str
     data_cut: date
     received: date | None
     file_name: str
@@ -229,9 +280,12 @@ def deliveries(
         return None
     found = feeds_service.deliveries(session=session, introduction_id=introduction_id)
     codes = feeds_service.source_codes(session=session, ids={d.data_source_id for d in found})
+    names = datasources_service.names(session=session) if found else {}
     views = [
         DeliveryView(
-            id=d.id, source=codes[d.data_source_id], data_cut=d.data_cut,
+            id=d.id, source=codes[d.data_source_id],
+            source_name=names.get(codes[d.data_source_id], codes[d.data_source_id]),
+            data_cut=d.data_cut,
             received=d.delivered_at.date(), file_name=d.file_name, rows=d.row_count,
             synthetic=d.synthetic,
         )
@@ -239,6 +293,15 @@ def deliveries(
         if d.id is not None
     ]
     return sorted(views, key=lambda v: (v.data_cut, v.id), reverse=True)
+
+
+def received(views: list[DeliveryView]) -> list[tuple[str, int, date]]:
+    """Per data source (by name): how many deliveries and the newest data cut, newest first."""
+    by_source: dict[str, list[DeliveryView]] = {}
+    for v in views:
+        by_source.setdefault(v.source_name, []).append(v)
+    summary = [(name, len(vs), max(v.data_cut for v in vs)) for name, vs in by_source.items()]
+    return sorted(summary, key=lambda item: (item[2], item[0]), reverse=True)
 
 
 def delivered_cuts(
@@ -297,7 +360,9 @@ def patients_per_year(
 def outcomes(
     *, session: Session, introduction_id: int, endpoint: str, viewer: Viewer
 ) -> Outcomes | str:
-    """Registry outcomes for one endpoint, or the i18n key of why there are none."""
+    """Registry outcomes for one endpoint, or the i18n key of why there are none: no data source
+    named for the endpoint (in.no_source), or nothing delivered from it yet (in.no_delivery_from).
+    """
     try:
         return outcomes_service.outcomes(
             session=session,
@@ -305,8 +370,10 @@ def outcomes(
             query=OutcomesQuery(endpoint=endpoint),  # type: ignore[arg-type]
             patient_level_access=viewer.can_see_patient_level,
         )
-    except (NotFound, InvalidInput):
-        return "in.no_data"
+    except InvalidInput:
+        return "in.no_source"
+    except NotFound:
+        return "in.no_delivery_from"
 
 
 def breakdown(
@@ -319,8 +386,10 @@ def breakdown(
             group_by=group_by, time_unit="months",
             patient_level_access=viewer.can_see_patient_level,
         )
-    except (NotFound, InvalidInput):
-        return "in.no_data"
+    except InvalidInput:
+        return "in.no_source"
+    except NotFound:
+        return "in.no_delivery_from"
 
 
 # --- agreements --------------------------------------------------------------------------------
@@ -333,6 +402,8 @@ class AgreementView:
     fields: dict[str, Any]
     nye_metoder_id: str
     active_substance: str
+    # The viewer sees fields the public may not (a confidential price, discount or terms).
+    shows_confidential: bool = False
 
 
 def agreements(
@@ -343,11 +414,14 @@ def agreements(
         session=session, introduction_id=introduction_id, sort="-start_date", limit=MAX_ROWS
     )
     methods = methods_service.get_many(session=session, method_ids={r.method_id for r in rows})
+    public = viewer_for(None)
     return [
         AgreementView(
             fields=visible_agreement(row, viewer),
             nye_metoder_id=methods[row.method_id].nye_metoder_id,
             active_substance=methods[row.method_id].active_substance,
+            shows_confidential=viewer.can_see_confidential_prices
+            and bool(visible_agreement(row, public)["hidden_fields"]),
         )
         for row in rows
     ]
@@ -365,10 +439,45 @@ def reassessment_case(*, session: Session, case_id: int, viewer: Viewer) -> Any 
 
 
 def cases_of(*, session: Session, introduction_id: int, viewer: Viewer) -> list[Any]:
-    """The reassessment cases of an introduction, oldest first (empty if not allowed)."""
+    """The reassessment cases of an introduction with their steps and phase-out plans
+    (CaseRead), oldest first (empty if not allowed)."""
     if not viewer.may_read("reassessments"):
         return []
-    return reassessments_service.for_introduction(session=session, introduction_id=introduction_id)
+    return [
+        reassessments_service.read(session=session, case=case)
+        for case in reassessments_service.for_introduction(session=session,
+                                                           introduction_id=introduction_id)
+    ]
+
+
+def open_cases(*, session: Session, viewer: Viewer) -> list[Any] | None:
+    """Every undecided reassessment case, oldest first; None if the viewer may not read cases."""
+    if not viewer.may_read("reassessments"):
+        return None
+    return reassessments_service.open_cases(session=session)
+
+
+# --- the start of each role on the overview ---------------------------------------------------
+
+SOON = timedelta(days=183)  # "the next six months"
+
+
+def due_soon(deadlines: list[Any], as_of: date) -> tuple[list[Any], list[Any]]:
+    """The deadlines overdue, and those in the next six months, each by date."""
+    open_ = [d for d in deadlines if str(d.status) != "done"]
+    overdue = [d for d in open_ if str(d.status) == "overdue"]
+    soon = [d for d in open_ if str(d.status) != "overdue" and d.date <= as_of + SOON]
+    return overdue, soon
+
+
+def ending_agreements(views: list[AgreementView], as_of: date) -> list[AgreementView]:
+    """Active agreements that end within six months (or have ended but are still active)."""
+    return sorted(
+        (v for v in views
+         if str(v.fields.get("status")) == "active" and v.fields.get("end_date") is not None
+         and v.fields["end_date"] <= as_of + SOON),
+        key=lambda v: v.fields["end_date"],
+    )
 
 
 # --- decisions and milestones ------------------------------------------------------------------

@@ -210,15 +210,58 @@ TIMELINE_SYMBOLS = {
 }
 
 
-def timeline_figure(items: Sequence[TimelineItem], today: date, lang: str) -> go.Figure:
-    """Review dates, milestones and other deadlines per introduction, today marked, flags coloured.
+TIMELINE_COLOURS = {"overdue": OVERDUE_COLOUR, "due": DUE_COLOUR}
+# Markers closer than this share of the time span would overlap: they are moved apart vertically.
+OVERLAP_SHARE = 1 / 70
+MAX_SPREAD = 0.8  # the most a row's markers spread (rows are 1 apart)
 
-    One trace per kind of deadline (in the order of TIMELINE_SYMBOLS), coloured per point:
-    overdue red, due amber, the rest blue.
+
+def timeline_offsets(items: Sequence[TimelineItem]) -> list[float]:
+    """A vertical offset per item, so that markers of one row on (nearly) one date stay apart.
+
+    Items of a row closer in time than OVERLAP_SHARE of the whole span form a cluster; a cluster
+    of k markers is spread evenly around the row's line, at most MAX_SPREAD wide.
+    """
+    if not items:
+        return []
+    days = [i.when.toordinal() for i in items]
+    gap = max(10.0, (max(days) - min(days)) * OVERLAP_SHARE)
+    offsets = [0.0] * len(items)
+    rows: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        rows.setdefault(item.label, []).append(index)
+    for indices in rows.values():
+        indices.sort(key=lambda i: (days[i], list(TIMELINE_SYMBOLS).index(items[i].kind)
+                                    if items[i].kind in TIMELINE_SYMBOLS else 99))
+        clusters: list[list[int]] = [[indices[0]]]
+        for i in indices[1:]:
+            if days[i] - days[clusters[-1][-1]] < gap:
+                clusters[-1].append(i)
+            else:
+                clusters.append([i])
+        for cluster in clusters:
+            k = len(cluster)
+            step = min(0.3, MAX_SPREAD / (k - 1)) if k > 1 else 0.0
+            for j, i in enumerate(cluster):
+                offsets[i] = (j - (k - 1) / 2) * step
+    return offsets
+
+
+def timeline_figure(items: Sequence[TimelineItem], today: date, lang: str) -> go.Figure:
+    """Review dates, milestones and other deadlines per introduction, today marked.
+
+    The symbol says what kind of deadline it is (one trace per kind, in the order of
+    TIMELINE_SYMBOLS); the colour says its state: overdue red, due (flagged) amber, the rest
+    blue. Plotly's legend would show each kind in the colour of its first point, as if colour
+    meant kind, so it is off: the page explains symbols and colours in its own legend
+    (`dashboards.pages.overview.timeline_legend`). Markers of one row on one date are spread
+    vertically so that none hides another.
     """
     fig = go.Figure()
     labels = sorted({i.label for i in items})
-    colours = {"overdue": OVERDUE_COLOUR, "due": DUE_COLOUR}
+    rows = {label: len(labels) - 1 - n for n, label in enumerate(labels)}
+    offsets = dict(zip(map(id, items), timeline_offsets(items), strict=True))
+    date_format = "%Y-%m-%d" if lang == "en" else "%d.%m.%Y"
     for kind, symbol in TIMELINE_SYMBOLS.items():
         chosen = [i for i in items if i.kind == kind]
         if not chosen and kind not in ("review", "milestone"):
@@ -227,18 +270,21 @@ def timeline_figure(items: Sequence[TimelineItem], today: date, lang: str) -> go
         fig.add_trace(
             trace(
                 x=[i.when.isoformat() for i in chosen],
-                y=[i.label for i in chosen],
+                y=[rows[i.label] + offsets[id(i)] for i in chosen],
                 mode="markers",
                 marker={
                     "symbol": symbol,
                     "size": 13 if kind == "review" else 10,
-                    "color": [colours.get(i.state or "", KM_COLOUR) for i in chosen],
+                    "color": [TIMELINE_COLOURS.get(i.state or "", KM_COLOUR) for i in chosen],
                     "line": {"width": 1, "color": "white"},
                 },
                 name=t(f"tl.{kind}", lang),
                 meta=kind,
+                customdata=[[i.label, t(f"tl.{kind}", lang),
+                             t(f"flag.{i.state}", lang) if i.state else ""] for i in chosen],
                 text=[i.detail for i in chosen],
-                hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
+                hovertemplate=(f"%{{customdata[0]}}<br>%{{customdata[1]}}: %{{x|{date_format}}}"
+                               " %{customdata[2]}<br>%{text}<extra></extra>"),
             )
         )
     fig.add_shape(
@@ -249,8 +295,11 @@ def timeline_figure(items: Sequence[TimelineItem], today: date, lang: str) -> go
         x=today.isoformat(), y=1, xref="x", yref="paper", text=t("tl.today", lang),
         showarrow=False, yanchor="bottom", font={"size": 11, "color": NEUTRAL_COLOUR},
     )
-    _base_layout(fig, height=max(260, 90 + 24 * len(labels)), hovermode="closest")
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
+    _base_layout(fig, height=max(260, 90 + 34 * len(labels)), hovermode="closest",
+                 showlegend=False)
+    fig.update_yaxes(tickmode="array", tickvals=[rows[label] for label in labels],
+                     ticktext=labels, range=[-0.7, len(labels) - 0.3], automargin=True,
+                     showgrid=True, gridcolor="#eef2f5", zeroline=False)
     fig.update_xaxes(type="date")
     return fig
 
@@ -298,34 +347,75 @@ def volume_figure(
     return fig
 
 
+def breakdown_groups(breakdown: Breakdown) -> list[Any]:
+    """The groups a breakdown figure can draw: not suppressed, with a registry estimate."""
+    return [g for g in breakdown.groups
+            if not g.suppressed and any(x.km is not None for x in g.landmarks)]
+
+
+SMALL_GROUP = 5  # the disclosure rule's smallest count shown to everyone (MIN_CELL)
+SMALL_COLOUR = "#a3acb3"
+
+
 def breakdown_figure(breakdown: Breakdown, lang: str) -> go.Figure:
-    """Survival at the first landmark per group, with its confidence interval."""
-    groups = [g for g in breakdown.groups if not g.suppressed and g.landmarks]
-    xs, ys, lo, hi, assumed = [], [], [], [], []
-    for g in groups:
+    """Survival at the first landmark per group with its confidence interval, one row per group.
+
+    Each row names its group with its number of patients. Groups of fewer than 5 patients (shown
+    only to viewers who may see small counts) are drawn grey and say they are too few to read;
+    suppressed groups are listed without a value. The height grows with the number of groups, so
+    long names (hospital trusts) are never cut.
+    """
+    drawn = {g.group for g in breakdown_groups(breakdown)}
+    rows: list[tuple[str, Any, Any]] = []  # (axis label, group, landmark)
+    for g in breakdown.groups:
         lm = next((x for x in g.landmarks if x.km is not None), None)
-        if lm is None or lm.km is None:
-            continue
-        xs.append(g.group)
-        ys.append(lm.km)
-        lo.append(lm.km - (lm.ci_lower if lm.ci_lower is not None else lm.km))
-        hi.append((lm.ci_upper if lm.ci_upper is not None else lm.km) - lm.km)
-        assumed.append(lm.assumed)
-    fig = go.Figure(
-        go.Scatter(
-            x=xs, y=ys, mode="markers", marker={"size": 11, "color": KM_COLOUR},
-            error_y={"type": "data", "array": hi, "arrayminus": lo, "color": KM_COLOUR},
-            name=t("fig.km", lang), meta="km",
+        if g.suppressed:
+            rows.append((f"{g.group} ({t('in.suppressed', lang)})", g, None))
+        elif g.group in drawn:
+            n = "<5" if g.n_patients is None else fmt_number(g.n_patients, lang)
+            rows.append((f"{g.group} ({t('in.n', lang, n=n)})", g, lm))
+    labels = [r[0] for r in rows][::-1]
+
+    def trace_for(chosen: list[tuple[str, Any, Any]], colour: str, meta: str, name: str,
+                  hover: str) -> go.Scatter:
+        return go.Scatter(
+            y=[r[0] for r in chosen], x=[r[2].km for r in chosen], mode="markers",
+            marker={"size": 11, "color": colour},
+            error_x={"type": "data", "color": colour,
+                     "array": [(r[2].ci_upper if r[2].ci_upper is not None else r[2].km)
+                               - r[2].km for r in chosen],
+                     "arrayminus": [r[2].km - (r[2].ci_lower if r[2].ci_lower is not None
+                                               else r[2].km) for r in chosen]},
+            name=name, meta=meta, hovertemplate=f"%{{y}}: %{{x:.0%}}{hover}<extra></extra>",
         )
-    )
-    if any(a is not None for a in assumed):
+
+    def small(r: tuple[str, Any, Any]) -> bool:
+        return r[1].n_patients is not None and r[1].n_patients < SMALL_GROUP
+
+    shown = [r for r in rows if r[2] is not None and not small(r)]
+    few = [r for r in rows if r[2] is not None and small(r)]
+    fig = go.Figure(trace_for(shown, KM_COLOUR, "km", t("fig.km", lang), ""))
+    if few:
+        fig.add_trace(trace_for(few, SMALL_COLOUR, "km_small",
+                                f"{t('fig.km', lang)}: {t('in.small_group', lang)}",
+                                f" ({t('in.small_group', lang)})"))
+    assumed = [(r[0], r[2].assumed) for r in rows if r[2] is not None and r[2].assumed is not None]
+    if assumed:
         fig.add_trace(
             go.Scatter(
-                x=xs, y=assumed, mode="markers", name=t("fig.assumed", lang), meta="assumed",
-                marker={"symbol": "line-ew-open", "size": 26, "color": ASSUMED_COLOUR,
+                y=[a[0] for a in assumed], x=[a[1] for a in assumed], mode="markers",
+                name=t("fig.assumed", lang), meta="assumed",
+                marker={"symbol": "line-ns-open", "size": 22, "color": ASSUMED_COLOUR,
                         "line": {"width": 3}},
+                hovertemplate="%{y}: %{x:.0%}<extra></extra>",
             )
         )
-    _base_layout(fig, height=280, hovermode="closest")
-    fig.update_yaxes(title_text=t("fig.survival", lang), range=[0, 1.02], tickformat=".0%")
+    # Every row on the axis, suppressed ones too (a category axis shows only what is drawn).
+    fig.add_trace(go.Scatter(y=labels, x=[0] * len(labels), mode="markers", meta="rows",
+                             marker={"opacity": 0}, showlegend=False, hoverinfo="skip"))
+    _base_layout(fig, height=max(220, 110 + 34 * len(rows)), hovermode="closest",
+                 margin={"l": 20, "r": 30, "t": 40, "b": 50})
+    fig.update_xaxes(title_text=t("fig.survival", lang), range=[0, 1.02], tickformat=".0%")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels,
+                     automargin=True)
     return fig

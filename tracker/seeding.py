@@ -93,8 +93,84 @@ def _decision(
     ).first()
 
 
-def seed_demo(session: Session) -> SeedReport:
-    """Load the synthetic demo data set (idempotent by natural keys)."""
+def _introduction_of(session: Session, method_id: int, decision_date: str,
+                     where: str) -> TemporaryIntroduction:
+    decision = _decision(session, method_id, decision_date, "temporarily_introduced")
+    intro = session.exec(
+        select(TemporaryIntroduction).where(
+            TemporaryIntroduction.decision_id == (decision.id if decision else -1)
+        )
+    ).first()
+    if intro is None or intro.id is None:
+        raise InvalidInput(
+            f"{where}: no temporary introduction decided on {decision_date} for this method; "
+            "fix introduction_decision_date."
+        )
+    return intro
+
+
+def seed_reassessments(session: Session, items: list[dict[str, Any]], report: SeedReport) -> None:
+    """Open each demo case, take its steps and record its decision, through the services, as
+    Beslutningsforum and the secretariat would (idempotent: an introduction with a case is left
+    as it is)."""
+    from tracker.reassessments import service as reassessments_service
+    from tracker.reassessments.enums import CaseState
+    from tracker.reassessments.schemas import DecisionIn
+
+    for i, item in enumerate(items):
+        where = f"reassessments[{i}]"
+        method_id = _method_id(session, item["nye_metoder_id"])
+        intro = _introduction_of(session, method_id, item["introduction_decision_date"], where)
+        assert intro.id is not None
+        existing = reassessments_service.for_introduction(session=session,
+                                                          introduction_id=intro.id)
+        report.count("reassessment cases", not existing)
+        if existing:
+            continue
+        case = reassessments_service.open_case(
+            session=session, introduction_id=intro.id, actor=SEED_ACTOR, note=item.get("note"),
+            at=date.fromisoformat(item["opened_on"]))
+        case_id = case.id
+        assert case_id is not None
+        for step in item.get("steps", []):
+            case = reassessments_service.transition(
+                session=session, case_id=case_id, version=case.version, to=CaseState(step["to"]),
+                at=date.fromisoformat(step["at"]), actor=SEED_ACTOR, note=step.get("note"))
+        if "decision" not in item:
+            continue
+        decision = _validated(DecisionIn, {**item["decision"], "version": case.version},
+                              f"{where}.decision").root
+        case = reassessments_service.decide(
+            session=session, case_id=case_id, version=case.version, decision=decision,
+            actor=SEED_ACTOR, today=decision.at)
+        plan = reassessments_service.read(session=session, case=case).phaseout_plan
+        for done in item.get("steps_done", []):
+            step_read = next((st for st in (plan.steps if plan else [])
+                              if str(st.key) == done["key"]), None)
+            if plan is None or step_read is None:
+                raise InvalidInput(f"{where}: the decision has no phase-out step {done['key']}.")
+            reassessments_service.mark_step_done(
+                session=session, plan_id=plan.id, step_id=step_read.id,
+                version=step_read.version, at=date.fromisoformat(done["at"]), actor=SEED_ACTOR,
+                note=done.get("note"))
+
+
+def raise_flags(session: Session, report: SeedReport, as_of: date | None = None) -> None:
+    """Run the flag sweep as of today, so the demo opens with its flags raised instead of
+    waiting for the scheduler's next run (idempotent, like every sweep). No e-mail is sent:
+    the scheduler's sweep queues notifications for the flags it finds open."""
+    from tracker.flags import service as flags_service
+    from tracker.settings import Settings
+    from tracker.timeutil import today
+
+    session.flush()
+    swept = flags_service.sweep(session=session, as_of=as_of or today(), settings=Settings())
+    report.added["open flags"] = report.added.get("open flags", 0) + len(swept.opened)
+    report.existing["open flags"] = swept.open_total - len(swept.opened)
+
+
+def seed_demo(session: Session, as_of: date | None = None) -> SeedReport:
+    """Load the synthetic demo data set (idempotent by natural keys), then raise its flags."""
     report = seed_reference(session)
     demo = _load(SEEDS / "demo" / "demo.json")
 
@@ -168,8 +244,9 @@ def seed_demo(session: Session) -> SeedReport:
             )
             agreements_service.create(session=session, data=data)
         report.count("agreements", agreement is None)
+    seed_reassessments(session, demo.get("reassessments", []), report)
     seed_demo_users(session, report)
-    session.flush()
+    raise_flags(session, report, as_of)
     return report
 
 

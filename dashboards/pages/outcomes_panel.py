@@ -9,7 +9,15 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboards.figures import breakdown_figure, km_figure, landmark_rows
+from dashboards import data
+from dashboards.data import DeliveryView
+from dashboards.figures import (
+    SMALL_GROUP,
+    breakdown_figure,
+    breakdown_groups,
+    km_figure,
+    landmark_rows,
+)
 from dashboards.i18n import fmt_date, fmt_number, t
 from dashboards.layout import definition_list, message, table
 from tracker.outcomes.schemas import Breakdown, Outcomes
@@ -86,12 +94,13 @@ def landmark_table(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Tabl
     return table(headers, rows, id=f"landmark-table{suffix}", cls="numeric")
 
 
-def summary(outcomes: Outcomes, lang: str) -> html.Dl:
-    """Patients, events, median, O/E and RMST."""
+def summary(outcomes: Outcomes, lang: str, names: dict[str, str] | None = None) -> html.Dl:
+    """Patients, events, median, O/E and RMST; the delivery named by its data source."""
     d = outcomes.delivery
+    source = (names or {}).get(str(d.source), str(d.source))
     return definition_list(
         [
-            (t("in.delivery", lang), f"{d.source} · {fmt_date(d.data_cut, lang)}"),
+            (t("in.delivery", lang), f"{source} · {fmt_date(d.data_cut, lang)}"),
             (t("in.patients", lang), _count(outcomes.n_patients, lang)),
             (t("in.events", lang), _count(outcomes.n_events, lang)),
             (t("in.median", lang), _median(outcomes, lang)),
@@ -133,35 +142,55 @@ def outcome_skeleton(lang: str) -> html.Div:
     )
 
 
-def outcome_parts(result: Outcomes | str, lang: str) -> tuple[Any, dict[str, str], Any, Any]:
+def missing(reason: str, lang: str, received: list[DeliveryView] | None,
+            id: str = "outcomes-missing") -> html.Div:
+    """Why there is no registry curve, and what was received instead (if the viewer may know)."""
+    text = [html.P(t(reason, lang))]
+    got = data.received(received or [])
+    if got:
+        what = "; ".join(t("in.received_item", lang, source=name, n=n, cut=fmt_date(cut, lang))
+                         for name, n, cut in got)
+        text.append(html.P(t("in.received_instead", lang, what=what), className="received"))
+    return html.Div(text, className="notice notice-info", id=id)
+
+
+def outcome_parts(
+    result: Outcomes | str, lang: str, received: list[DeliveryView] | None = None,
+    names: dict[str, str] | None = None,
+) -> tuple[Any, dict[str, str], Any, Any]:
     """What the panel's callback fills in: figure, figure column style, verdict, numbers."""
     if isinstance(result, str):
-        missing = message(t(result, lang), "info", id="outcomes-missing")
-        return BLANK, {"display": "none"}, missing, None
-    numbers = [summary(result, lang), html.H4(t("in.landmarks", lang)),
+        return BLANK, {"display": "none"}, missing(result, lang, received), None
+    numbers = [summary(result, lang, names), html.H4(t("in.landmarks", lang)),
                landmark_table(result, lang)]
     return km_figure(result, lang), {}, verdict_box(result, lang), numbers
 
 
-def outcome_body(result: Outcomes | str, lang: str, suffix: str = "") -> list[Any]:
+def outcome_body(
+    result: Outcomes | str, lang: str, suffix: str = "",
+    received: list[DeliveryView] | None = None, names: dict[str, str] | None = None,
+    height: int | None = None,
+) -> list[Any]:
     """The figure, verdict, numbers and landmark table drawn at once (for the printable brief).
 
     `suffix` keeps element ids unique when several endpoints share a page.
     """
     if isinstance(result, str):
-        return [message(t(result, lang), "info", id=f"outcomes-missing{suffix}")]
+        return [missing(result, lang, received, id=f"outcomes-missing{suffix}")]
     config: Any = {**GRAPH_CONFIG, "staticPlot": True}
+    figure = km_figure(result, lang)
+    if height is not None:
+        figure.update_layout(height=height)
     return [
         verdict_box(result, lang, id=f"verdict{suffix}"),
         html.Div(
             [
                 html.Div(
-                    dcc.Graph(id=f"km-figure{suffix}", figure=km_figure(result, lang),
-                              config=config),
+                    dcc.Graph(id=f"km-figure{suffix}", figure=figure, config=config),
                     className="figure-col",
                 ),
                 html.Div(
-                    [summary(result, lang), html.H4(t("in.landmarks", lang)),
+                    [summary(result, lang, names), html.H4(t("in.landmarks", lang)),
                      landmark_table(result, lang, suffix)],
                     className="numbers-col",
                 ),
@@ -172,9 +201,15 @@ def outcome_body(result: Outcomes | str, lang: str, suffix: str = "") -> list[An
 
 
 def breakdown_body(result: Breakdown | str, lang: str) -> list[Any]:
-    """Per-group landmark table and figure, or why there is none."""
+    """Per-group table with counts and a figure, or why there is none.
+
+    Groups of fewer than 5 patients are hidden by the service for viewers without small-count
+    access; for the others they are shown, marked as too few to read.
+    """
     if isinstance(result, str):
-        return [message(t(result, lang), "info")]
+        return [message(t(result, lang), "info", id="breakdown-missing")]
+    if not result.groups:
+        return [message(t("in.breakdown_empty", lang), "info", id="breakdown-empty")]
     unit = t(result.time_unit.value, lang)
     first = next((g.landmarks[0].time for g in result.groups if g.landmarks), None)
     headers = [
@@ -183,16 +218,21 @@ def breakdown_body(result: Breakdown | str, lang: str) -> list[Any]:
         f"{t('lm.km', lang)} {fmt_number(first, lang)} {unit}" if first else t("lm.km", lang),
         t("lm.assumed", lang),
     ]
-    rows = []
+    rows: list[list[Any]] = []
+    classes: list[str] = []
     for g in result.groups:
         if g.suppressed:
             rows.append([g.group, t("in.suppressed", lang), "–", "–", "–", "–"])
+            classes.append("row-muted")
             continue
         lm = g.landmarks[0] if g.landmarks else None
+        small = g.n_patients is not None and g.n_patients < SMALL_GROUP
         rows.append(
             [
                 g.group,
-                _count(g.n_patients, lang),
+                html.Span([_count(g.n_patients, lang),
+                           html.Span(f" ({t('in.small_group', lang)})", className="muted")
+                           if small else None]),
                 _count(g.n_events, lang),
                 "–" if g.median is None or g.median.value is None
                 else f"{fmt_number(g.median.value, lang, 1)}",
@@ -201,8 +241,12 @@ def breakdown_body(result: Breakdown | str, lang: str) -> list[Any]:
                 else f"{fmt_number(lm.assumed * 100, lang, 1)} %",
             ]
         )
-    return [
-        table(headers, rows, id="breakdown-table", cls="numeric"),
+        classes.append("row-muted" if small else "")
+    figure: Any = (
         dcc.Graph(id="breakdown-figure", figure=breakdown_figure(result, lang),
-                  config=GRAPH_CONFIG),
-    ]
+                  config=GRAPH_CONFIG)
+        if breakdown_groups(result)
+        else message(t("in.breakdown_empty", lang), "info", id="breakdown-empty")
+    )
+    return [table(headers, rows, id="breakdown-table", cls="numeric", row_classes=classes),
+            figure]

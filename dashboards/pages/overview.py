@@ -13,6 +13,7 @@ from dashboards.access import Viewer, current_viewer
 from dashboards.figures import timeline_figure
 from dashboards.i18n import fmt_date, label, t
 from dashboards.layout import href, message, table
+from dashboards.pages import role_start
 from tracker import exports
 from tracker.db import get_session
 from tracker.feeds.columns import REGION_NAMES
@@ -35,20 +36,39 @@ def _filtered(
     return chosen
 
 
+def flag_text(f: data.FlagView, lang: str) -> list[Any]:
+    """A flag as a badge reads: its state, what it is, and its date (a signal: the data cut)."""
+    when = ""
+    if f.state == "signal":
+        cuts = [c for c in (f.facts.get("data_cuts") or {}).values() if isinstance(c, str)]
+        if cuts:
+            when = f" ({t('flag.as_of', lang, date=fmt_date(date.fromisoformat(max(cuts)), lang))})"
+    elif f.due_date:
+        when = f" ({fmt_date(f.due_date, lang)})"
+    return [html.Strong(t(f"flag.{f.state}", lang) + ": "), label("flagkind", f.kind, lang), when]
+
+
 def _flag_badges(flags: list[data.FlagView], lang: str) -> list[Any]:
     return [
-        html.Span(
-            [html.Strong(t(f"flag.{f.state}", lang) + ": "), f.label,
-             f" ({fmt_date(f.due_date, lang)})" if f.due_date else ""],
-            className=f"flag flag-{f.state}",
-            title=f.message,
-        )
+        html.Span(flag_text(f, lang), className=f"flag flag-{f.state}",
+                  title=f.message if lang == "nb" else None)
         for f in flags
     ]
 
 
 def _milestone_cell(row: data.OverviewRow, lang: str) -> Any:
     ms = row.next_milestone
+    passed = row.passed_milestone
+    if passed is not None:  # the viewer cannot see deliveries: never hide a passed date
+        lines: list[Any] = [html.Span(
+            t("ov.ms.passed", lang, date=fmt_date(passed.expected_date, lang),
+              source=row.source_name(passed.data_source)),
+            className="date-passed", title=t("ov.ms.passed_hint", lang),
+        )]
+        if ms is not None:
+            lines.append(html.Span(t("ov.ms.next", lang, date=fmt_date(ms.expected_date, lang),
+                                     source=row.source_name(ms.data_source))))
+        return html.Div(lines, className="milestone-lines")
     if ms is None:
         return "–"
     late = row.milestone_states.get(ms.id) == "late"
@@ -59,22 +79,28 @@ def _milestone_cell(row: data.OverviewRow, lang: str) -> Any:
     )
 
 
-def _table(rows: list[data.OverviewRow], lang: str) -> Any:
+def _review_cell(row: data.OverviewRow, as_of: date, lang: str) -> Any:
+    state = data.review_state(row, as_of)
+    return html.Span(
+        [fmt_date(row.review_date, lang),
+         html.Span(f" ({t('ov.review_passed', lang)})", className="review-passed")
+         if row.review_date < as_of and state == "overdue" else None],
+        className=f"review-date date-{state or 'ok'}",
+    )
+
+
+def _table(rows: list[data.OverviewRow], as_of: date, lang: str) -> Any:
     if not rows:
         return message(t("ov.empty", lang))
     body = []
     for r in rows:
-        review_flags = [f for f in r.flags if f.kind.startswith("review")]
         body.append(
             [
                 dcc.Link(r.nye_metoder_id, href=href(f"introduksjon/{r.id}", lang)),
                 r.active_substance + (f" ({r.trade_name})" if r.trade_name else ""),
                 r.therapeutic_area or "–",
                 label("status", r.status, lang),
-                html.Span(
-                    fmt_date(r.review_date, lang),
-                    className=f"review-date date-{data.worst_state(review_flags) or 'ok'}",
-                ),
+                _review_cell(r, as_of, lang),
                 _milestone_cell(r, lang),
                 html.Div(_flag_badges(r.flags, lang), className="flags") if r.flags else "–",
             ]
@@ -88,9 +114,32 @@ def _table(rows: list[data.OverviewRow], lang: str) -> Any:
     return table(headers, body, id="overview-table", row_classes=classes)
 
 
-def _timeline(rows: list[data.OverviewRow], as_of: date, lang: str, viewer: Viewer) -> Any:
-    items = data.timeline(session=get_session(), rows=rows, as_of=as_of, viewer=viewer)
+def _timeline(rows: list[data.OverviewRow], deadlines: list[Any] | None, as_of: date,
+              lang: str) -> Any:
+    items = data.timeline(rows=rows, deadlines=deadlines, as_of=as_of)
     return timeline_figure(items, as_of, lang)
+
+
+DECORATIVE: dict[str, Any] = {"aria-hidden": "true"}  # the text beside it says the same
+LEGEND_SYMBOLS = {"review": "◆", "milestone": "●", "agreement_end": "■", "phaseout_step": "✕",
+                  "renegotiation": "▲"}
+
+
+def timeline_legend(kinds: list[str], lang: str) -> html.Div:
+    """What the timeline's symbols and colours mean: the symbol is the kind of deadline, the
+    colour its state (the figure's own legend would mix the two)."""
+    shapes = [html.Span([html.Span(LEGEND_SYMBOLS[k], className="tl-symbol", **DECORATIVE),
+                         t(f"tl.{k}", lang)], className="tl-item")
+              for k in LEGEND_SYMBOLS if k in kinds]
+    colours = [html.Span([html.Span(className=f"tl-swatch tl-{state}", **DECORATIVE),
+                          t(f"tl.legend.{state}", lang)], className="tl-item")
+               for state in ("overdue", "due", "ok")]
+    props: dict[str, Any] = {"aria-label": t("tl.legend.label", lang)}
+    return html.Div(
+        [html.Span(t("tl.legend.shape", lang), className="tl-heading"), *shapes,
+         html.Span(t("tl.legend.colour", lang), className="tl-heading"), *colours],
+        className="timeline-legend", id="timeline-legend", role="group", **props,
+    )
 
 
 def _export_table(rows: list[data.OverviewRow], lang: str) -> tuple[list[str], list[list[Any]]]:
@@ -105,7 +154,8 @@ def _export_table(rows: list[data.OverviewRow], lang: str) -> tuple[list[str], l
             r.review_date,
             r.next_milestone.expected_date if r.next_milestone else None,
             "; ".join(
-                f"{f.label} ({f.due_date.isoformat() if f.due_date else ''})" for f in r.flags
+                f"{label('flagkind', f.kind, lang)} "
+                f"({f.due_date.isoformat() if f.due_date else ''})" for f in r.flags
             ),
         ]
         for r in rows
@@ -131,12 +181,17 @@ def _dropdown(id: str, options: list[tuple[str, str]], lang: str, title: str) ->
 def render(lang: str, viewer: Viewer) -> Any:
     """The overview page."""
     as_of = today()
-    rows = data.overview_rows(session=get_session(), as_of=as_of, viewer=viewer)
+    session = get_session()
+    rows = data.overview_rows(session=session, as_of=as_of, viewer=viewer)
+    deadlines = data.deadline_list(session=session, as_of=as_of, viewer=viewer)
     areas = sorted({r.therapeutic_area for r in rows if r.therapeutic_area})
     statuses = [(s.value, label("status", s.value, lang)) for s in IntroductionStatus]
+    kinds = sorted({str(d.kind) for d in deadlines}) if deadlines is not None else [
+        "review", "milestone"]
     return html.Div(
         [
             dcc.Store(id="overview-ctx", data={"lang": lang}),
+            role_start.card(viewer, rows, deadlines, as_of, lang),
             html.H2(t("ov.heading", lang)),
             html.Div(
                 [
@@ -162,10 +217,12 @@ def render(lang: str, viewer: Viewer) -> Any:
             None if viewer.may_read("flags") else message(
                 t("login.flags", lang), "warning", id="flags-note"
             ),
-            html.Div(_table(rows, lang), id="overview-table-wrap", className="table-wrap"),
+            html.Div(_table(rows, as_of, lang), id="overview-table-wrap",
+                     className="table-wrap"),
             html.H3(t("ov.timeline", lang)),
+            timeline_legend(kinds, lang),
             dcc.Graph(
-                id="timeline-figure", figure=_timeline(rows, as_of, lang, viewer),
+                id="timeline-figure", figure=_timeline(rows, deadlines, as_of, lang),
                 config={"displaylogo": False, "responsive": True},
             ),
         ]
@@ -190,10 +247,12 @@ def register(app: dash.Dash) -> None:
         lang = ctx["lang"]
         as_of = today()
         viewer = current_viewer()
-        rows = data.overview_rows(session=get_session(), as_of=as_of, viewer=viewer)
+        session = get_session()
+        rows = data.overview_rows(session=session, as_of=as_of, viewer=viewer)
         chosen = _filtered(rows, area, status, region, viewer)
         count = t("ov.count", lang, n=len(chosen), total=len(rows))
-        return _table(chosen, lang), _timeline(chosen, as_of, lang, viewer), count
+        deadlines = data.deadline_list(session=session, as_of=as_of, viewer=viewer)
+        return (_table(chosen, as_of, lang), _timeline(chosen, deadlines, as_of, lang), count)
 
     @app.callback(
         Output("overview-download", "data"),

@@ -128,23 +128,69 @@ def test_volume_figure_draws_tiers_only_when_given() -> None:
     assert list(with_tiers.data[0].y) == [18, 31]
 
 
-def test_breakdown_figure_skips_suppressed_groups() -> None:
-    lm = s.Landmark(time=12, km=0.5, ci_lower=0.4, ci_upper=0.6, assumed=0.55,
-                    assumed_inside_ci=True, at_risk=20)
-    breakdown = s.Breakdown(
-        introduction_id=1, endpoint="OS", time_unit="months", group_by="region",
+def _breakdown(*groups: s.GroupSummary) -> s.Breakdown:
+    return s.Breakdown(
+        introduction_id=1, endpoint="OS", time_unit="months", group_by="health_trust",
         delivery=s.DeliveryRef(id=1, source="INSPIRE", data_cut=date(2025, 12, 31), file_name="x"),
-        groups=[
-            s.GroupSummary(group="Helse Vest", n_patients=40, n_events=20, median=None,
-                           landmarks=[lm], suppressed=False),
-            s.GroupSummary(group="Helse Nord", n_patients=None, n_events=None, median=None,
-                           landmarks=[], suppressed=True),
-        ],
-        small_counts_suppressed=True,
+        groups=list(groups), small_counts_suppressed=True,
     )
-    fig = breakdown_figure(breakdown, "nb")
-    assert list(fig.data[0].x) == ["Helse Vest"]
-    assert list(fig.data[1].y) == [0.55]
+
+
+def _group(name: str, n: int | None, km: float | None = 0.5) -> s.GroupSummary:
+    if n is None:
+        return s.GroupSummary(group=name, n_patients=None, n_events=None, median=None,
+                              landmarks=[], suppressed=True)
+    lm = s.Landmark(time=12, km=km, ci_lower=0.4, ci_upper=0.6, assumed=0.55,
+                    assumed_inside_ci=True, at_risk=20)
+    return s.GroupSummary(group=name, n_patients=n, n_events=n // 2, median=None,
+                          landmarks=[lm], suppressed=False)
+
+
+def test_breakdown_figure_draws_no_value_for_suppressed_groups_but_names_them() -> None:
+    fig = breakdown_figure(_breakdown(_group("Helse Vest", 40), _group("Helse Nord", None)),
+                           "nb")
+    traces = _by_meta(fig)
+    assert list(traces["km"].y) == ["Helse Vest (n = 40)"] and list(traces["km"].x) == [0.5]
+    assert list(traces["assumed"].x) == [0.55]
+    # The suppressed group is a row on the axis, without a value and marked hidden.
+    assert "Helse Nord (skjult (< 5))" in list(traces["rows"].y)
+
+
+def test_breakdown_figure_greys_groups_too_small_to_read_and_grows_with_the_groups() -> None:
+    trusts = [_group(f"Helseforetak {i}", 30 + i) for i in range(18)]
+    small = _group("Finnmarkssykehuset", 2, km=1.0)
+    fig = breakdown_figure(_breakdown(*trusts, small), "nb")
+    traces = _by_meta(fig)
+    # Two patients at 100 % is drawn grey and said to be too few, not shown like the others.
+    assert list(traces["km_small"].y) == ["Finnmarkssykehuset (n = 2)"]
+    assert traces["km_small"].marker.color != traces["km"].marker.color
+    assert "for få til å tolke" in traces["km_small"].name
+    assert "Finnmarkssykehuset (n = 2)" not in list(traces["km"].y)
+    # One row per trust, each high enough to read: no 80 px chart with cut labels.
+    assert fig.layout.height >= 19 * 30
+    assert fig.layout.yaxis.automargin
+
+
+def test_timeline_spreads_markers_on_one_date_and_leaves_colour_to_state() -> None:
+    same_day = date(2027, 1, 31)
+    items = [
+        TimelineItem("ID2020_913 larotrektinib", same_day, "review", "due"),
+        TimelineItem("ID2020_913 larotrektinib", same_day, "agreement_end", "due"),
+        TimelineItem("ID2020_913 larotrektinib", date(2027, 2, 2), "milestone"),
+        TimelineItem("ID2022_906 pembrolizumab", same_day, "milestone"),
+    ]
+    fig = timeline_figure(items, date(2026, 12, 2), "nb")
+    ys = [y for trace in fig.data for y in trace.y]
+    row_913 = [y for trace in fig.data for y, text in zip(trace.y, trace.customdata,
+                                                          strict=True)
+               if text[0].startswith("ID2020_913")]
+    assert len(set(row_913)) == 3  # three markers near one date: three heights, none hidden
+    assert max(row_913) - min(row_913) <= 0.8  # and they stay within their row
+    assert len(set(ys)) == 4
+    # Plotly's legend would paint each kind in its first point's colour: the page has its own.
+    assert fig.layout.showlegend is False
+    assert list(fig.layout.yaxis.ticktext) == ["ID2020_913 larotrektinib",
+                                               "ID2022_906 pembrolizumab"]
 
 
 def test_the_verdict_box_explains_the_verdict_in_the_page_language() -> None:

@@ -118,6 +118,7 @@ def seed_feeds_command(out_dir: Path | None) -> None:
     from tracker.db import make_engine, session_scope
     from tracker.errors import TrackerError
     from tracker.feeds.seeding import seed_feeds
+    from tracker.seeding import SeedReport, raise_flags
     from tracker.timeutil import today
 
     settings = Settings()
@@ -127,11 +128,15 @@ def seed_feeds_command(out_dir: Path | None) -> None:
         with acting_as(SEED), session_scope(engine) as session:
             report = seed_feeds(session=session, as_of=as_of,
                                 out_dir=out_dir or settings.instance_path / "synthetic_feeds")
+            # The deliveries meet milestones and show divergences: raise and close flags now.
+            flags = SeedReport()
+            raise_flags(session, flags, as_of)
     except TrackerError as exc:
         _report_failure(exc)
         sys.exit(1)
     finally:
         engine.dispose()
     click.echo(str(report))
+    click.echo(str(flags))
     if report.missing and not (report.added or report.existing):
         sys.exit(1)

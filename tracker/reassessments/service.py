@@ -67,6 +67,14 @@ def for_introduction(*, session: Session, introduction_id: int) -> list[Reassess
     ).all())
 
 
+def open_cases(*, session: Session) -> list[ReassessmentCase]:
+    """Return every undecided case, oldest first (one query)."""
+    return list(session.exec(
+        select(ReassessmentCase).where(ReassessmentCase.state != CaseState.decided)
+        .order_by(col(ReassessmentCase.id))
+    ).all())
+
+
 def steps(*, session: Session, case_id: int) -> list[ReassessmentStep]:
     """Return the steps of a case in the order they were taken."""
     return list(session.exec(
