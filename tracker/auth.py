@@ -152,9 +152,11 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
-    """The login page (Norwegian), with CSRF protection and a rate limit on failures."""
+    """The login page (Norwegian or English), with CSRF protection and a rate limit on failures."""
     from tracker.db import get_session
     from tracker.users import service as users_service
+    from tracker.web.lang import current_language
+    from tracker.web.text import t
 
     error = None
     status = 200
@@ -175,11 +177,11 @@ def login() -> str | Response | tuple[str, int]:
             session=db, key=client, now=now, window=LOGIN_WINDOW)
         db.commit()
         if per_account > MAX_FAILURES_PER_USER or per_address > MAX_FAILURES_PER_ADDRESS:
-            error, status = "For mange mislykkede forsøk. Vent 15 minutter og prøv igjen.", 429
+            error, status = t("login.error.too_many", current_language()), 429
         else:
             user = users_service.authenticate(session=db, name=name, password=password)
             if user is None:
-                error, status = "Feil brukernavn eller passord.", 401
+                error, status = t("login.error.wrong", current_language()), 401
             else:
                 users_service.clear_login_attempts(session=db, key=account)
                 users_service.uncount_login_attempt(session=db, key=client)
