@@ -13,6 +13,9 @@ import numpy.typing as npt
 from tracker.errors import InvalidInput
 
 MAX_LISTED = 1000
+# How many problems a refused extract's full report (the browser's download) can list: far more
+# than anyone fixes by hand, while a file that is wrong in every cell stays cheap to word.
+MAX_REPORTED = 100_000
 FIRST_DATA_ROW = 2  # row numbers as a spreadsheet shows them: the header is row 1
 
 
@@ -38,7 +41,7 @@ def shown(value: Any, *, quote: bool = True) -> str:
 @dataclass
 class _RowCheck:
     column: str | None
-    indices: npt.NDArray[np.intp]  # at most MAX_LISTED data-row indices, ascending
+    indices: npt.NDArray[np.intp]  # at most MAX_REPORTED data-row indices, ascending
     describe: Callable[[int], str]
     position: int | None = None  # the column's place in the header, when its name is not shown
 
@@ -63,7 +66,7 @@ class Problems:
         named by its `position` in the header instead, counted from 1: "column 7".
         """
         self.total += 1
-        if len(self._file) < MAX_LISTED:
+        if len(self._file) < MAX_REPORTED:
             self._file.append(_detail(row, column, message, position))
 
     def rows(
@@ -81,19 +84,23 @@ class Problems:
             self.total += int(indices.size)
             if identifier:
                 self.identifiers += int(indices.size)
-            self._checks.append(_RowCheck(column, indices[:MAX_LISTED], describe, position))
+            self._checks.append(_RowCheck(column, indices[:MAX_REPORTED], describe, position))
         return int(indices.size)
 
-    def details(self) -> list[dict[str, Any]]:
-        """Return the first MAX_LISTED problems: file-level ones first, then by row and column."""
-        listed = list(self._file)
+    def details(self, limit: int = MAX_LISTED) -> list[dict[str, Any]]:
+        """Return the first `limit` problems (at most MAX_REPORTED): file-level ones first, then
+        by row and column."""
+        limit = min(limit, MAX_REPORTED)
+        listed = self._file[:limit]
+        # Each check's rows are ascending, so the first `limit` of all are among its first
+        # `limit`.
         keyed = [
             (int(i), self._order.get(check.column or "", len(self._order)), n, int(i))
             for n, check in enumerate(self._checks)
-            for i in check.indices
+            for i in check.indices[:limit]
         ]
         keyed.sort()
-        for index, _, n, _ in keyed[: max(0, MAX_LISTED - len(listed))]:
+        for index, _, n, _ in keyed[: max(0, limit - len(listed))]:
             check = self._checks[n]
             listed.append(_detail(row_number(index), check.column, check.describe(index),
                                   check.position))
@@ -121,9 +128,11 @@ def _detail(
 
 
 class ExtractRejected(InvalidInput):
-    """The extract has problems; nothing was stored. `details` lists the first 1,000."""
+    """The extract has problems; nothing was stored. `details` lists the first 1,000;
+    `report()` lists them all (up to MAX_REPORTED), for a download."""
 
     def __init__(self, problems: Problems) -> None:
+        self._problems = problems
         details = problems.details()
         total = problems.total
         listed = f"; the first {len(details)} are listed" if total > len(details) else ""
@@ -135,6 +144,10 @@ class ExtractRejected(InvalidInput):
             )
         super().__init__(f"{lead}. {total} problem(s) in all{listed}.", details)
         self.total_problems = total
+
+    def report(self) -> list[dict[str, Any]]:
+        """Return every problem found (at most MAX_REPORTED), in the order of `details`."""
+        return self._problems.details(MAX_REPORTED)
 
     def to_dict(self) -> dict[str, Any]:
         body = super().to_dict()

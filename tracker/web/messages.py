@@ -121,6 +121,182 @@ def translate(message: str, lang: str) -> tuple[str, bool]:
     return message, False
 
 
+# --- registry extracts (tracker/feeds): the upload form, the problems of a refused extract and
+# the warnings of an accepted one. A quoted cell is kept as the validator showed it.
+
+_ISO = r"(\d{4}-\d{2}-\d{2})"
+_HIDDEN_VALUE = "(value not shown: it holds a long run of digits)"
+
+
+def _dmy(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}.{month}.{year}"
+
+
+def _cell(value: str) -> str:
+    return "(verdien vises ikke: den har en lang rekke sifre)" if value == _HIDDEN_VALUE \
+        else value
+
+
+def _feed_rule(pattern: str, build: Callable[..., str]) -> None:
+    _RULES.append((re.compile(pattern, re.DOTALL), lambda m: build(*m.groups())))
+
+
+_feed_rule(r"(.+) is not a date in ISO form YYYY-MM-DD \(e\.g\. 2024-03-18\)",
+           lambda v: f"{_cell(v)} er ikke en dato på formen ÅÅÅÅ-MM-DD (for eksempel "
+                     "2024-03-18).")
+_feed_rule(r"(.+) is not a whole number", lambda v: f"{_cell(v)} er ikke et heltall.")
+_feed_rule(r"unknown region (.+); use one of .*",
+           lambda v: f"Ukjent region {_cell(v)}; bruk Helse Sør-Øst, Helse Vest, Helse "
+                     "Midt-Norge eller Helse Nord (eller HSØ, HV, HMN, HN).")
+_feed_rule(r"unknown sex (.+); use K or M \(F is read as K\)",
+           lambda v: f"Ukjent kjønn {_cell(v)}; bruk K eller M (F leses som K).")
+_feed_rule(r"unknown stop reason (.+); use one of (.+)",
+           lambda v, codes: f"Ukjent stoppårsak {_cell(v)}; bruk en av {codes}.")
+_feed_rule(r"unknown response (.+); use one of (.+)",
+           lambda v, codes: f"Ukjent behandlingsrespons {_cell(v)}; bruk en av {codes}.")
+_feed_rule(r"is longer than (\d+) characters", lambda n: f"Er lengre enn {n} tegn.")
+simple(r"is empty; every row needs a value here", "Er tom; hver rad må ha en verdi her.")
+_feed_rule(r"(.+) is not an ICD-10 code \(e\.g\. C34 or C34\.1\)",
+           lambda v: f"{_cell(v)} er ikke en ICD-10-kode (for eksempel C34 eller C34.1).")
+_feed_rule(_ISO + r" is before treatment_start \(" + _ISO + r"\)",
+           lambda a, b: f"{_dmy(a)} er før behandlingsstart, treatment_start ({_dmy(b)}).")
+_feed_rule(_ISO + r" is after the data cut \(" + _ISO + r"\)",
+           lambda a, b: f"{_dmy(a)} er etter datakuttet ({_dmy(b)}).")
+_feed_rule(r"follow-up until " + _ISO + r" is after death_date \(" + _ISO + r"\); .*",
+           lambda a, b: f"Oppfølging til {_dmy(a)} er etter dødsdatoen, death_date ({_dmy(b)}); "
+                        "for en pasient som er død, er siste oppfølging senest dødsdatoen.")
+_feed_rule(_ISO + r" is after death_date \(" + _ISO + r"\)",
+           lambda a, b: f"{_dmy(a)} er etter dødsdatoen, death_date ({_dmy(b)}).")
+_feed_rule(_ISO + r" is after the end of follow-up \(" + _ISO + r"\); .*",
+           lambda a, b: f"{_dmy(a)} er etter slutten av oppfølgingen ({_dmy(b)}); en pasient må "
+                        "komme inn i registerets observasjon før hen går ut av den.")
+_feed_rule(r"birth year (.+) is impossible: it must be from 1900 to the year of treatment "
+           r"start \((\d+)\)",
+           lambda v, y: f"Fødselsåret {_cell(v)} er umulig: det må være fra 1900 til året "
+                        f"behandlingen startet ({y}).")
+_feed_rule(r"treatment line (.+) is impossible: lines are counted from 1 \(at most (\d+)\)",
+           lambda v, n: f"Behandlingslinje {_cell(v)} er umulig: linjene telles fra 1 "
+                        f"(høyst {n}).")
+_feed_rule(r"same patient_id and treatment_start as row (\d+); .*",
+           lambda n: f"Samme patient_id og treatment_start som rad {n}; hvert behandlingsforløp "
+                     "skal stå én gang.")
+simple(r"holds a fødselsnummer or D-number, a direct identifier \(alone or within the text\); "
+       r".*",
+       "Inneholder et fødselsnummer eller D-nummer, en direkte identifikator (alene eller i "
+       "teksten); bytt det ut med registerets pseudonym (verdien vises ikke).")
+_feed_rule(r"required column '(\w+)' is missing",
+           lambda name: f"Den påkrevde kolonnen {name} mangler.")
+simple(r"the file has a header row but no patient rows",
+       "Filen har en overskriftsrad, men ingen pasientrader.")
+simple(r"the column name holds a fødselsnummer or D-number, .*",
+       "Kolonnenavnet inneholder et fødselsnummer eller D-nummer; gi kolonnen et nytt navn "
+       "(navnet vises ikke).")
+simple(r"the column name holds a control character or a line break; rename the column",
+       "Kolonnenavnet inneholder et kontrolltegn eller et linjeskift; gi kolonnen et nytt navn.")
+_feed_rule(r"the column name is longer than (\d+) characters; rename the column",
+           lambda n: f"Kolonnenavnet er lengre enn {n} tegn; gi kolonnen et kortere navn.")
+_feed_rule(r"column (\d+) has no name in the header row",
+           lambda n: f"Kolonne {n} har ikke noe navn i overskriftsraden.")
+_feed_rule(r"column (.+) appears more than once in the header row",
+           lambda name: f"Kolonnen {name} står mer enn én gang i overskriftsraden.")
+_feed_rule(r"has the same name as column (\d+) \(not shown: .*",
+           lambda n: f"Har samme navn som kolonne {n} (navnet vises ikke: det har en lang rekke "
+                     "sifre); hver kolonne skal ha sitt eget navn.")
+simple(r"holds a line break: a quote opened in this row is probably not closed; .*",
+       "Inneholder et linjeskift: et anførselstegn som åpnes i denne raden, er trolig ikke "
+       "lukket; en verdi kan ikke gå over flere linjer.")
+simple(r"holds a control character \(such as NUL\); remove it",
+       "Inneholder et kontrolltegn (for eksempel NUL); fjern det.")
+_feed_rule(r"is longer than ([\d,]+) bytes",
+           lambda n: f"Er lengre enn {n.replace(',', ' ')} byte.")
+_feed_rule(r"is longer than ([\d,]+) bytes, too long for a row of the format; .*",
+           lambda n: f"Er lengre enn {n.replace(',', ' ')} byte, for lang for en rad i formatet; "
+                     "sjekk at filen har linjeskift og at alle anførselstegn er lukket.")
+simple(r"holds a carriage return \(CR\) that does not end a line; .*",
+       "Inneholder et vognretur-tegn (CR) som ikke avslutter en linje; lagre filen med "
+       "Windows- (CRLF) eller Unix-linjeskift (LF), uten linjeskift inne i cellene.")
+simple(r"cannot be read as CSV: a quote opens in this row and is not closed in it; .*",
+       "Kan ikke leses som CSV: et anførselstegn åpnes i denne raden og lukkes ikke; lukk "
+       "anførselstegnet (en verdi kan ikke gå over flere linjer).")
+_feed_rule(r"the header row has (.+) columns; at most (\d+) are read\. .*",
+           lambda n, most: f"Overskriftsraden har {n.replace(',', ' ')} kolonner; høyst {most} "
+                           "leses. Utelat kolonnene formatet ikke trenger.")
+simple(r"the file starts like Parquet but cannot be read as a Parquet file",
+       "Filen begynner som en Parquet-fil, men kan ikke leses som Parquet.")
+_feed_rule(r"is a Parquet column of type (.+); only text, numbers, dates and timestamps are "
+           r"read\. .*",
+           lambda kind: f"Er en Parquet-kolonne av typen {kind}; bare tekst, tall, datoer og "
+                        "tidspunkter leses. Gjør kolonnen flat eller utelat den.")
+_feed_rule(r"the file has ([\d,]+) rows; at most ([\d,]+) are read in one extract\. .*",
+           lambda n, most: f"Filen har {n.replace(',', ' ')} rader; høyst "
+                           f"{most.replace(',', ' ')} leses i ett uttrekk. Del det opp etter "
+                           "datakilde eller periode.")
+_feed_rule(r"the Parquet file expands to more than ([\d,]+) MB once read; .*",
+           lambda n: f"Parquet-filen blir større enn {n.replace(',', ' ')} MB når den leses; del "
+                     "den opp i mindre uttrekk.")
+simple(r"the header row is not UTF-8 text; .*",
+       "Overskriftsraden er ikke UTF-8-tekst; lagre filen som UTF-8 (CSV UTF-8).")
+simple(r"the file is empty or its first row is blank; .*",
+       "Filen er tom, eller den første raden er blank; rad 1 skal navngi kolonnene.")
+_feed_rule(r"the file has ([\d,]+) rows but ([\d,]+) were read; .*",
+           lambda n, read: f"Filen har {n.replace(',', ' ')} rader, men {read.replace(',', ' ')} "
+                           "ble lest; sjekk at alle anførselstegn er lukket og at ingen celle "
+                           "har linjeskift.")
+simple(r"the file could not be read as CSV; check quoting and the delimiter",
+       "Filen kunne ikke leses som CSV; sjekk anførselstegn og skilletegn.")
+_feed_rule(r"has (\d+) fields but the header row has (\d+) \(delimiter (.+)\)",
+           lambda n, header, sep: f"Har {n} felt, men overskriftsraden har {header} "
+                                  f"(skilletegn {sep}).")
+_feed_rule(r"reading stopped after ([\d,]+) rows with the wrong number of fields; .*",
+           lambda n: f"Lesingen stoppet etter {n.replace(',', ' ')} rader med feil antall felt; "
+                     "sjekk skilletegnet og anførselstegnene.")
+simple(r"the file is not UTF-8 text from this row on; .*",
+       "Filen er ikke UTF-8-tekst fra denne raden; lagre den som UTF-8 (CSV UTF-8).")
+# The warnings of an accepted extract.
+_feed_rule(r"optional column\(s\) not in the file: (.+)",
+           lambda names: f"Valgfrie kolonner som ikke er i filen: {names}.")
+_feed_rule(r"column\(s\) not imported \(not part of the format\): (.+)",
+           lambda names: f"Kolonner som ikke ble importert (ikke del av formatet): {names}.")
+_feed_rule(r"(\w+) is empty in (\d+) of (\d+) rows",
+           lambda name, n, total: f"{name} er tom i {n} av {total} rader.")
+_feed_rule(r"stop_reason without treatment_stop in (\d+) rows: .*",
+           lambda n: f"stop_reason uten treatment_stop i {n} rader: regnet som fortsatt på "
+                     "behandling (tid på behandling sensurert ved siste oppfølging).")
+_feed_rule(r"(\d+) living patient\(s\) have a progression or treatment stop after "
+           r"last_followup, .*",
+           lambda n: f"{n} levende pasient(er) har progresjon eller behandlingsstopp etter "
+                     "last_followup, siste dato de var kjent i live; totaloverlevelsen sensureres "
+                     "ved last_followup slik den er oppgitt.")
+_feed_rule(r"(\d+) patient\(s\) entered observation on or after the end of their (\w+) "
+           r"follow-up and are left out of \w+ \(left truncation\)",
+           lambda n, endpoint: f"{n} pasient(er) kom inn i observasjonen på eller etter slutten "
+                               f"av oppfølgingen for {endpoint} og er utelatt fra {endpoint} "
+                               "(venstretrunkering).")
+_feed_rule(r"(\d+) patient\(s\) started treatment before the decision \(" + _ISO + r"\), .*",
+           lambda n, day: f"{n} pasient(er) startet behandlingen før beslutningen "
+                          f"({_dmy(day)}), for eksempel gjennom unntaksordningen eller en studie; "
+                          "sjekk at de hører med i oppfølgingen.")
+# The upload itself (tracker/feeds/api.py and service.py).
+_feed_rule(r"unknown data source (.+); use one of .*",
+           lambda code: f"Ukjent datakilde {code}; velg en datakilde i listen.")
+_feed_rule(_ISO + r" is after today",
+           lambda day: f"Datakuttet {_dmy(day)} er etter dagens dato.")
+simple(r"give the file a name", "Filen har ikke noe navn; gi den et navn.")
+simple(r"the file name holds a direct identifier \(not shown\)",
+       "Filnavnet inneholder et fødselsnummer eller D-nummer; gi filen et nytt navn.")
+simple(r"the file name holds a control character \(not shown\)",
+       "Filnavnet inneholder et kontrolltegn; gi filen et nytt navn.")
+simple(r"attach the extract as the multipart field 'file'", "Velg filen med uttrekket.")
+simple(r"name the data source by its code, e\.g\. INSPIRE", "Velg datakilden.")
+simple(r"give the data cut as an ISO date, YYYY-MM-DD",
+       "Skriv datoen som dd.mm.åååå, for eksempel 30.06.2026.")
+_feed_rule(r"This file was already imported as delivery (\d+) with data cut " + _ISO
+           + r"; the same file cannot have another data cut\.",
+           lambda n, day: f"Denne filen er allerede importert som leveranse {n} med datakutt "
+                          f"{_dmy(day)}; den samme filen kan ikke ha et annet datakutt.")
+
+
 # Reassessment cases (tracker/reassessments/service.py and schemas.py).
 def _case_date(iso: str) -> str:
     return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
