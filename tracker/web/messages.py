@@ -329,3 +329,9 @@ def _before_decision(m: re.Match[str]) -> str:
 
 
 simple(r"The [a-z ]+ is before the decision\.", "En dato er før beslutningsdatoen.")
+
+# Flags (tracker/flags): snoozing.
+_feed_rule(_ISO + r" is not after " + _ISO,
+           lambda until, day: f"Utsett til en dato etter i dag ({_dmy(day)}); {_dmy(until)} er "
+                              "ikke etter.")
+simple(r"A snooze must end after today\.", "En utsettelse må vare til en dato etter i dag.")
