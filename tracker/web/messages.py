@@ -335,3 +335,72 @@ _feed_rule(_ISO + r" is not after " + _ISO,
            lambda until, day: f"Utsett til en dato etter i dag ({_dmy(day)}); {_dmy(until)} er "
                               "ikke etter.")
 simple(r"A snooze must end after today\.", "En utsettelse må vare til en dato etter i dag.")
+
+
+# --- temporary introductions (tracker/web/pages/introductions.py): the guided form, the
+# assumed curves and their preview, milestones, the analysis plan.
+
+_INTRO_ISO = r"(\d{4}-\d{2}-\d{2})"
+
+
+def _intro_dmy(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}.{month}.{year}"
+
+
+def _intro_rule(pattern: str, build: Callable[..., str]) -> None:
+    _RULES.append((re.compile(pattern, re.DOTALL), lambda m: build(*m.groups())))
+
+
+def _point(index: str) -> str:
+    return f"Punkt {int(index) + 1}"  # the API counts points from 0, the form's rows from 1
+
+
+simple(r"could not convert string to float: .*", "Skriv et tall, for eksempel 12,5.")
+simple(r"Unable to extract tag using discriminator 'distribution'", "Velg en fordeling.")
+simple(r"Gompertz shape 0 is the exponential; .*",
+       "Gompertz med form 0 er den eksponentielle fordelingen; velg «Eksponentiell» i stedet.")
+_intro_rule(r"point (\d+): time (\S+) is negative; times start at 0\.",
+            lambda i, v: f"{_point(i)}: tiden {_num(v)} er negativ; tiden starter på 0.")
+_intro_rule(r"point (\d+): time (\S+) is not after the previous time (\S+)\.",
+            lambda i, v, w: f"{_point(i)}: tiden {_num(v)} kommer ikke etter forrige tid "
+                            f"({_num(w)}); skriv punktene i stigende tid.")
+_intro_rule(r"point (\d+): survival (\S+) is outside 0\.\.1\.",
+            lambda i, v: f"{_point(i)}: overlevelsen {_num(v)} er utenfor 0–1; skriv den som "
+                         "andel, for eksempel 0,75.")
+_intro_rule(r"point (\d+): survival (\S+) rises above the previous value (\S+); .*",
+            lambda i, v, w: f"{_point(i)}: overlevelsen {_num(v)} er høyere enn forrige verdi "
+                            f"({_num(w)}); en overlevelseskurve stiger aldri.")
+_intro_rule(r"low (\S+) is above the value (\S+)\.",
+            lambda lo, v: f"Laveste verdi ({_num(lo)}) er høyere enn verdien ({_num(v)}).")
+_intro_rule(r"high (\S+) is below the value (\S+)\.",
+            lambda hi, v: f"Høyeste verdi ({_num(hi)}) er lavere enn verdien ({_num(v)}).")
+simple(r"review_date_reason is required when review_date changes: .*",
+       "Skriv hvorfor revurderingsdatoen endres.")
+_intro_rule(_INTRO_ISO + r" is not after the decision date " + _INTRO_ISO,
+            lambda _d, day: f"Revurderingsdatoen må komme etter beslutningsdatoen "
+                            f"({_intro_dmy(day)}).")
+simple(r"The review date must come after the decision\.",
+       "Revurderingsdatoen må komme etter beslutningsdatoen.")
+_intro_rule(r"data_cut " + _INTRO_ISO + r" is after expected_date " + _INTRO_ISO + r"; .*",
+            lambda cut, due: f"Datakuttet ({_intro_dmy(cut)}) er etter forventet levering "
+                             f"({_intro_dmy(due)}); en leveranse kan ikke dekke data etter at den "
+                             "er levert.")
+_intro_rule(_INTRO_ISO + r" is after expected_date " + _INTRO_ISO,
+            lambda cut, due: f"Datakuttet ({_intro_dmy(cut)}) er etter forventet levering "
+                             f"({_intro_dmy(due)}).")
+simple(r"The data cut is after the expected delivery date\.",
+       "Datakuttet er etter forventet levering.")
+_intro_rule(r"Decision (\d+) already has temporary introduction (\d+)\.",
+            lambda _d, intro: f"Beslutningen har allerede en midlertidig innføring (nr. {intro}).")
+simple(r"Only a 'temporarily_introduced' decision can have a temporary introduction\.",
+       "Bare en beslutning om midlertidig innføring kan ha en midlertidig innføring.")
+simple(r"decision \d+ has outcome \S+",
+       "Beslutningen gjelder ikke midlertidig innføring.")
+simple(r"landmarks must be strictly increasing, .*",
+       "Landemerkene må stå i stigende rekkefølge, uten gjentakelser, for eksempel 12, 24, 36.")
+# Flags (tracker/flags): snoozing.
+_feed_rule(_ISO + r" is not after " + _ISO,
+           lambda until, day: f"Utsett til en dato etter i dag ({_dmy(day)}); {_dmy(until)} er "
+                              "ikke etter.")
+simple(r"A snooze must end after today\.", "En utsettelse må vare til en dato etter i dag.")

@@ -1,0 +1,128 @@
+"""The pre-specified analysis plan of a temporary introduction: registered versions, each frozen
+with the SHA-256 of its text at the moment of registration; a new version supersedes the last."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Blueprint
+
+from tracker.access import require
+from tracker.timeutil import OSLO
+from tracker.web import forms
+from tracker.web.lang import current_language, fmt_date
+from tracker.web.pages import introductions
+from tracker.web.text import add, t
+
+add({
+    "plan.title": ("Analyseplan: {method}", "Analysis plan: {method}"),
+    "plan.lead": (
+        "Analyseplanen skal ligge fast før dataene er sett. Hver versjon fryses når den "
+        "registreres: teksten, tidspunktet og SHA-256-summen av teksten kan ikke endres "
+        "etterpå. En ny versjon erstatter den gjeldende, og alle versjoner blir stående.",
+        "The analysis plan is to be fixed before the data are seen. Each version is frozen when "
+        "it is registered: its text, the time and the SHA-256 of the text cannot change "
+        "afterwards. A new version supersedes the current one, and every version is kept.",
+    ),
+    "plan.current": ("Gjeldende analyseplan: versjon {n}", "Current analysis plan: version {n}"),
+    "plan.none": ("Ingen analyseplan er registrert ennå.", "No analysis plan is registered yet."),
+    "plan.sha": ("SHA-256 av teksten", "SHA-256 of the text"),
+    "plan.frozen": ("Fryst (registrert)", "Frozen (registered)"),
+    "plan.by": ("Registrert av", "Registered by"),
+    "plan.landmarks": ("Landemerker (måneder)", "Landmarks (months)"),
+    "plan.text": ("Planens tekst", "Text of the plan"),
+    "plan.history": ("Alle versjoner", "All versions"),
+    "plan.version": ("Versjon", "Version"),
+    "plan.state": ("Status", "State"),
+    "plan.state.current": ("Gjeldende", "Current"),
+    "plan.state.superseded": ("Erstattet {when}", "Superseded {when}"),
+    "plan.late": (
+        "Registrert etter første datakutt ({date}): planen kan være påvirket av dataene.",
+        "Registered after the first data cut ({date}): the plan may have been influenced by "
+        "the data.",
+    ),
+    "plan.new": ("Registrer ny versjon", "Register a new version"),
+    "plan.first": ("Registrer analyseplanen", "Register the analysis plan"),
+    "plan.new.hint": (
+        "Teksten fra gjeldende versjon står i feltet; endre den og registrer. Den gjeldende "
+        "versjonen blir stående som erstattet.",
+        "The current version's text is in the field; change it and register. The current "
+        "version is kept, marked superseded.",
+    ),
+    "plan.landmark": ("Landemerke {n} (måneder)", "Landmark {n} (months)"),
+    "plan.landmarks.hint": ("Tidspunktene overlevelsen sammenlignes ved, i stigende rekkefølge.",
+                            "The times survival is compared at, in increasing order."),
+    "plan.register": ("Registrer og frys", "Register and freeze"),
+    "plan.saved": ("Analyseplanen er registrert og fryst.",
+                   "The analysis plan is registered and frozen."),
+    "plan.back": ("Tilbake til innføringen", "Back to the introduction"),
+    "plan.at": ("{date} kl. {time}", "{date} at {time}"),
+})
+
+DEFAULT_LANDMARKS = (12.0, 24.0, 36.0)
+
+
+def fmt_moment(value: datetime | None, lang: str) -> str:
+    """A moment as users read it, in Norwegian time: 16.03.2026 kl. 14.05."""
+    if value is None:
+        return "–"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # stored in UTC
+    local = value.astimezone(OSLO)
+    clock = local.strftime("%H.%M" if lang == "nb" else "%H:%M")
+    return t("plan.at", lang, date=fmt_date(local, lang), time=clock)
+
+
+def _first_data_cut(introduction_id: int) -> date | None:
+    if not forms.may("feeds", "read"):
+        return None
+    page = forms.read("list_feeds", {"introduction_id": introduction_id}, {"limit": 500})
+    return min((d.data_cut for d in page.items), default=None)
+
+
+def _registered_on(plan: Any) -> date:
+    moment = plan.registered_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(OSLO).date()
+
+
+def plan_page(introduction_id: int) -> Any:
+    """See every version of the analysis plan; register a new one."""
+    from flask import request
+
+    require("introductions", "read")
+    if request.method == "POST":
+        require("introductions", "write")
+    lang = current_language()
+    intro = forms.read("get_introduction", {"introduction_id": introduction_id})
+    first_cut = _first_data_cut(introduction_id)
+    late = {p.version_no for p in intro.analysis_plan_history
+            if first_cut is not None and _registered_on(p) > first_cut}
+    current = intro.analysis_plan
+    landmarks = current.landmarks_months if current else list(DEFAULT_LANDMARKS)
+    values = forms.flatten({"text": current.text if current else "",
+                            "landmarks_months": [float(x) for x in landmarks]}, lang)
+    values.pop("landmarks_months", None)  # the landmarks are one input each
+    labels = introductions.Labels(lang, {
+        "text": t("plan.text", lang), "landmarks_months": t("plan.landmarks", lang),
+        **{f"landmarks_months.{i}": t("plan.landmark", lang, n=i + 1) for i in range(12)},
+    })
+    return introductions.form_page(
+        "web/analysis_plan.html", operation="register_analysis_plan",
+        path_args={"introduction_id": introduction_id}, values=values, labels=labels,
+        done=lambda plan: f"/arbeid/innforinger/{introduction_id}/analyseplan"
+                          f"{'?lang=en' if lang == 'en' else ''}#plan-current",
+        saved=t("plan.saved", lang),
+        heading=t("plan.title", lang, method=f"{intro.nye_metoder_id} {intro.active_substance}"),
+        intro=intro, plan_now=current, history=list(reversed(intro.analysis_plan_history)),
+        late=late, first_cut=first_cut, fmt_moment=lambda v: fmt_moment(v, lang),
+        landmark_count=max(len(landmarks) + 2, 4), may_write=forms.may("introductions"),
+        intro_href=introductions.intro_href(introduction_id))
+
+
+def register(bp: Blueprint) -> None:
+    """Add the routes."""
+    bp.add_url_rule("/innforinger/<int:introduction_id>/analyseplan", view_func=plan_page,
+                    endpoint="analysis_plan", methods=["GET", "POST"])
