@@ -12,7 +12,7 @@ from tracker.access import require
 from tracker.timeutil import OSLO
 from tracker.web import forms
 from tracker.web.lang import current_language, fmt_date
-from tracker.web.pages import introductions
+from tracker.web.pages import introductions, row_forms
 from tracker.web.text import add, t
 
 add({
@@ -109,7 +109,7 @@ def plan_page(introduction_id: int) -> Any:
         "text": t("plan.text", lang), "landmarks_months": t("plan.landmarks", lang),
         **{f"landmarks_months.{i}": t("plan.landmark", lang, n=i + 1) for i in range(12)},
     })
-    return introductions.form_page(
+    return row_forms.form_page(
         "web/analysis_plan.html", operation="register_analysis_plan",
         path_args={"introduction_id": introduction_id}, values=values, labels=labels,
         done=lambda plan: f"/arbeid/innforinger/{introduction_id}/analyseplan"

@@ -4,29 +4,26 @@ One guided form records the introduction with everything fixed at decision time 
 the introduction's page changes it, its outcome measures, milestones and assumed curves, each
 through its own API operation and version; the analysis-plan page registers frozen versions.
 
-Repeated parts (outcome measures, milestones, curves, a curve's points) are row editors: the
-stored rows and two blank spare rows, whose inputs are named by their place in the API body
-(`milestones.1.expected_date`). Before a post is submitted its blank rows are dropped and the
-rest numbered again (`compact_rows`), so an error the API reports for row 2 lands on the row the
-user sees as row 2, whichever spare rows were left empty.
+Repeated parts (outcome measures, milestones, curves, a curve's points) are row editors
+(`tracker.web.pages.row_forms`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request
+from flask import Blueprint, jsonify, redirect, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from tracker.access import require
 from tracker.web import forms
 from tracker.web.lang import current_language, parse_date
-from tracker.web.messages import translate
 from tracker.web.pages import introduction_curves as curves
+from tracker.web.pages.row_forms import compact_rows, form_page, row_indices
 from tracker.web.text import add, t
 
 add({
@@ -223,26 +220,19 @@ add({
     "enum.interpolation.linear": ("Rett linje mellom punktene",
                                   "Straight line between the points"),
     # review-date history
-    "hist.old": ("Fra", "From"),
-    "hist.new": ("Til", "To"),
-    "hist.reason": ("Begrunnelse", "Reason"),
-    "hist.by": ("Endret av", "Changed by"),
-    "hist.at": ("Når", "When"),
-    "col.actions": ("Handlinger", "Actions"),
-    "action.edit": ("Endre", "Edit"),
+    "intro.hist.old": ("Fra", "From"),
+    "intro.hist.new": ("Til", "To"),
+    "intro.hist.reason": ("Begrunnelse", "Reason"),
+    "intro.hist.by": ("Endret av", "Changed by"),
+    "intro.hist.at": ("Når", "When"),
+    "intro.col.actions": ("Handlinger", "Actions"),
+    "intro.action.edit": ("Endre", "Edit"),
 })
 
-ROW_GROUPS = ("outcome_measures", "milestones", "assumptions.curves")
 MEASURE_FIELDS = ("name", "kind", "definition", "data_source", "responsible_party",
                   "data_expected_by")
 MILESTONE_FIELDS = ("data_source", "description", "expected_date", "data_cut",
                     "responsible_party")
-MAIN_FIELDS = ("uncertainty", "key_parameters", "documentation_duty", "review_date",
-               "review_date_reason", "reassessment_criteria", "phaseout_criteria",
-               "exit_plan.new_patients", "exit_plan.patients_on_treatment",
-               "exit_plan.subgroups", "responsible_emails", "expected_patients_per_year",
-               "expected_treatment_duration_months", "cost_per_qaly.value",
-               "cost_per_qaly.low", "cost_per_qaly.high", "cost_per_qaly.price_basis")
 CURVE_IGNORED = frozenset({"time_unit", "interpolation"})  # have defaults: not what fills a row
 # The API's English message when a new review date comes without its reason (a rule of the
 # whole body, so the API names no field); the form shows it at the reason's input.
@@ -301,41 +291,7 @@ class Labels(Mapping[str, str]):
         return len(self.fixed)
 
 
-# --- rows -------------------------------------------------------------------------------------
-
-
-def compact_rows(form: MultiDict[str, str], prefix: str,
-                 ignore: frozenset[str] = frozenset()) -> MultiDict[str, str]:
-    """Drop the blank rows under `prefix` (`prefix.N.field`) and number the rest 0, 1, 2 ...
-
-    A row is blank when every input but those in `ignore` (fields with a default) is empty.
-    """
-    pattern = re.compile(rf"^{re.escape(prefix)}\.(\d+)\.(.+)$")
-    rows: dict[int, list[tuple[str, str]]] = {}
-    out: list[tuple[str, str]] = []
-    for key, value in form.items(multi=True):
-        match = pattern.match(key)
-        if match:
-            rows.setdefault(int(match.group(1)), []).append((match.group(2), value))
-        else:
-            out.append((key, value))
-    filled = [i for i in sorted(rows)
-              if any(v.strip() for rest, v in rows[i]
-                     if rest.split(".", 1)[0] not in ignore and rest != "version")]
-    for new, old in enumerate(filled):
-        out.extend((f"{prefix}.{new}.{rest}", value) for rest, value in rows[old])
-    return MultiDict(out)
-
-
-def row_indices(values: Mapping[str, str], prefix: str, *, spare: int = 2, least: int = 0,
-                most: int | None = None) -> list[int]:
-    """The rows a row editor shows: those in `values`, then blank spare rows."""
-    pattern = re.compile(rf"^{re.escape(prefix)}\.(\d+)\.")
-    used = {int(m.group(1)) for key in values if (m := pattern.match(key))}
-    count = max(least, (max(used) + 1 if used else 0) + spare)
-    if most is not None:
-        count = min(count, max(most, len(used)))
-    return list(range(count))
+# --- rows ---------------------------------------------------------------------------------------
 
 
 def _compact_introduction(form: MultiDict[str, str]) -> MultiDict[str, str]:
@@ -346,66 +302,6 @@ def _compact_introduction(form: MultiDict[str, str]) -> MultiDict[str, str]:
     for i in curve_rows:
         form = compact_rows(form, f"assumptions.curves.{i}.points")
     return compact_rows(form, "assumptions.curves", CURVE_IGNORED)
-
-
-# --- submitting -------------------------------------------------------------------------------
-
-
-def _translate_rest(outcome: forms.Outcome, lang: str) -> None:
-    """Translate what the form layer left in English (a number it could not read)."""
-    for name, messages in outcome.errors.items():
-        translated = []
-        for message in messages:
-            text, known = translate(message, lang)
-            translated.append(text)
-            if known:
-                outcome.untranslated.discard(message)
-        outcome.errors[name] = list(dict.fromkeys(translated))
-
-
-def _move_errors(outcome: forms.Outcome, lang: str, moves: Mapping[str, str]) -> None:
-    """Put errors the API gives for the whole body on the input they are about."""
-    general = outcome.errors.get("_form", [])
-    for english, target in moves.items():
-        text = translate(english, lang)[0]
-        if text in general:
-            general.remove(text)
-            outcome.errors.setdefault(target, []).append(text)
-    if "_form" in outcome.errors and not general:
-        del outcome.errors["_form"]
-
-
-def form_page(
-    template: str, *, operation: str, values: Mapping[str, str], labels: Mapping[str, str],
-    done: Callable[[Any], str], path_args: Mapping[str, Any] | None = None,
-    prepare: Callable[[MultiDict[str, str]], MultiDict[str, str]] | None = None,
-    moves: Mapping[str, str] | None = None, **options: Any,
-) -> Any:
-    """`forms.form_page` for forms with row editors: the post is first `prepare`d (blank rows
-    dropped, rows numbered again), then submitted and shown again as prepared."""
-    from tracker.privacy import text_has_national_id
-
-    lang = current_language()
-    context = {k: v for k, v in options.items()
-               if k not in {"clear_empty", "adjust", "current", "saved"}}
-    if request.method != "POST":
-        return render_template(template, values=values, errors={}, outcome=None, labels=labels,
-                               base=forms.base_of(values), **context), 200
-    form = prepare(request.form.copy()) if prepare else request.form
-    outcome = forms.submit(
-        operation, path_args, form=form, lang=lang, clear_empty=options.get("clear_empty", False),
-        adjust=options.get("adjust"), current=options.get("current"), labels=labels)
-    if outcome.ok:
-        flash(options.get("saved") or t("form.saved", lang), "saved")
-        return redirect(done(outcome.result))
-    _translate_rest(outcome, lang)
-    _move_errors(outcome, lang, moves or {})
-    shown = {k: ("" if text_has_national_id(v) else v) for k, v in form.items()
-             if k != forms.BASE_FIELD}
-    status = 409 if outcome.stale or not outcome.errors else 422
-    return render_template(template, values=shown, errors=outcome.errors, outcome=outcome,
-                           labels=labels, base=request.form.get(forms.BASE_FIELD),
-                           **context), status
 
 
 # --- shared page parts ------------------------------------------------------------------------
@@ -444,10 +340,6 @@ def _choices(lang: str) -> dict[str, Any]:
         "row_indices": row_indices,
         "preview_url": "/arbeid/innforinger/kurve-forhandsvisning" + _lang_arg(),
     }
-
-
-def _scripts() -> dict[str, Any]:
-    return {"curve_script": True}
 
 
 def _strip_list_items(values: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
@@ -501,7 +393,7 @@ def new_introduction(decision_id: int) -> Any:
                                                f"{method.active_substance}"),
         method=method, decision=decision,
         wrong_outcome=str(decision.outcome) != "temporarily_introduced",
-        **_choices(lang), **_scripts())
+        **_choices(lang))
 
 
 # --- view and edit ----------------------------------------------------------------------------
@@ -661,7 +553,7 @@ def curve_page(introduction_id: int, endpoint: str) -> Any:
         prepare=lambda form: compact_rows(form, "points"), adjust=adjust,
         current=stored if "version" in values else None, saved=t("curve.saved", lang),
         heading=t("curve.of", lang, endpoint=t(f"enum.endpoint.{endpoint}", lang)),
-        intro=intro, endpoint=endpoint, **_choices(lang), **_scripts())
+        intro=intro, endpoint=endpoint, **_choices(lang))
 
 
 def curve_preview() -> Response | tuple[Response, int]:
