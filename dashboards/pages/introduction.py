@@ -15,7 +15,7 @@ from dashboards.access import Viewer, current_viewer
 from dashboards.i18n import fmt_date, fmt_number, fmt_short, label, t
 from dashboards.layout import definition_list, href, message, section, table
 from dashboards.pages import outcomes_panel
-from dashboards.pages.overview import flag_text
+from dashboards.pages.overview import flag_detail, flag_text
 from tracker.db import get_session
 from tracker.errors import NotFound
 from tracker.introductions.schemas import COST_FIELD, IntroductionRead
@@ -179,7 +179,7 @@ def _since(intro: IntroductionRead, lang: str, viewer: Viewer, as_of: date,
         reassessment_block(cases, lang, as_of) if cases else None,
         html.Div(
             [html.Span(flag_text(f, lang), className=f"flag flag-{f.state}",
-                       title=f.message if lang == "nb" else None) for f in flags],
+                       title=flag_detail(f)) for f in flags],
             className="flags",
         ),
         definition_list([(t("ov.col.review", lang), html.Span(

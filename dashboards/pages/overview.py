@@ -48,10 +48,17 @@ def flag_text(f: data.FlagView, lang: str) -> list[Any]:
     return [html.Strong(t(f"flag.{f.state}", lang) + ": "), label("flagkind", f.kind, lang), when]
 
 
+def flag_detail(f: data.FlagView) -> str | None:
+    """What a flag is about, for its tooltip: the milestone's description, never the service's
+    message (it quotes data-source codes and ISO dates)."""
+    detail = f.facts.get("description")
+    return str(detail) if detail else None
+
+
 def _flag_badges(flags: list[data.FlagView], lang: str) -> list[Any]:
     return [
         html.Span(flag_text(f, lang), className=f"flag flag-{f.state}",
-                  title=f.message if lang == "nb" else None)
+                  title=flag_detail(f))
         for f in flags
     ]
 
