@@ -107,6 +107,7 @@ def test_the_secretariat_sees_the_assumed_curve_as_it_types_and_saves_the_introd
     assert float(median_x) == pytest.approx(46 + 420 * 14 * math.log(2) ** (1 / 1.2) / horizon,
                                             abs=0.5)
     screenshot(page, "work-introduction-curve-preview", page.locator(CURVE))
+    screenshot(page, "work-introduction-form")
     _no_serious_violations(page, "the guided form with its preview")
 
     page.fill("#f-assumptions-expected_patients_per_year", "35")
