@@ -50,9 +50,17 @@ def assert_matches_lifelines(durations, events, entry=None, lifelines_entry=None
     med = median_survival(km)
     ll_ci = median_survival_times(kmf.confidence_interval_).to_numpy()[0]
     assert med["median"] == _as_none(kmf.median_survival_time_)
-    assert med["ci_lower"] == _as_none(ll_ci[0])
-    assert med["ci_upper"] == _as_none(ll_ci[1])
+    assert med["ci_lower"] == _estimable(ll_ci[0], km)
+    assert med["ci_upper"] == _estimable(ll_ci[1], km)
     return km
+
+
+def _estimable(limit: float, km: pd.DataFrame) -> float | None:
+    """lifelines' median limit, or None where it reads it off the [0, 0] band at S == 0 (R: NA)."""
+    value = _as_none(limit)
+    if value is not None and km.loc[km["time"] == value, "survival"].iloc[0] == 0.0:
+        return None
+    return value
 
 
 def assert_matches_statsmodels(durations, events, entry=None) -> None:

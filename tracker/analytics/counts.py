@@ -43,7 +43,14 @@ from tracker.analytics._common import (
     warn,
 )
 
-__all__ = ["PreparedTable", "count_table", "merge_count_tables", "numbers_at_risk", "prepare"]
+__all__ = [
+    "PreparedTable",
+    "count_table",
+    "merge_count_tables",
+    "numbers_at_risk",
+    "prepare",
+    "truncate",
+]
 
 
 @dataclass(frozen=True)
@@ -313,3 +320,36 @@ def numbers_at_risk(table: pd.DataFrame, times: npt.ArrayLike) -> npt.NDArray[np
     n_le = np.searchsorted(prepared.time, t, side="right")
     n_lt = np.searchsorted(prepared.time, t, side="left")
     return np.round(entered_upto[n_le] - removed_upto[n_lt]).astype(np.int64)
+
+
+def truncate(table: pd.DataFrame, at: float) -> pd.DataFrame:
+    """End follow-up at time ``at``: everyone still followed then is censored at ``at``.
+
+    Administrative censoring, as if the data had been cut at ``at`` time units after each
+    patient's start: events and censorings after ``at`` become censorings at ``at``, and patients
+    entering at or after ``at`` (never at risk before it) are left out.
+
+    Examples
+    --------
+    >>> table = count_table([1.0, 2.0, 5.0, 6.0], [1, 1, 1, 0], entry=[0.0, 0.0, 3.0, 0.0])
+    >>> truncate(table, 4.0)[["time", "events", "censored"]].to_numpy().tolist()
+    [[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [2.0, 1.0, 0.0], [3.0, 0.0, 0.0], [4.0, 0.0, 2.0]]
+    """
+    p = prepare(table)
+    at = float(at)
+    if not np.isfinite(at) or at <= 0:
+        raise ValueError(f"at must be a finite time > 0, got {at!r}.")
+    before = p.time < at
+    at_row = p.time == at
+    later = p.time > at
+    # every patient entering at or after `at` also exits after it (entry < exit)
+    still_followed = p.removed[later].sum() - p.entered[p.time >= at].sum()
+    events_at = p.events[at_row].sum()
+    censored_at = p.censored[at_row].sum() + still_followed
+    time = np.append(p.time[before], at)
+    return pd.DataFrame({
+        "time": time,
+        "events": np.append(p.events[before], events_at).astype(np.int64),
+        "censored": np.append(p.censored[before], censored_at).astype(np.int64),
+        "entered": np.append(p.entered[before], 0.0).astype(np.int64),
+    })

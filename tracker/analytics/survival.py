@@ -13,7 +13,7 @@ Conventions
 * Confidence band: pointwise Greenwood variance with the log(-log) transform (lifelines'
   "exponential Greenwood", R's ``conf.type = "log-log"``). Where the estimate is 1 the band is
   [1, 1]; where it is 0 (everybody at risk died) the band is [0, 0] (lifelines' choice; R
-  reports NA there).
+  reports NA there), and :func:`median_survival` reads no confidence limit off it.
 """
 
 from __future__ import annotations
@@ -166,11 +166,21 @@ def _km_from(km_or_table: pd.DataFrame) -> pd.DataFrame:
     return km_or_table
 
 
-def _first_time_at_or_below(time: FloatArray, curve: FloatArray, level: float) -> float | None:
+def _first_time_at_or_below(
+    time: FloatArray,
+    curve: FloatArray,
+    level: float,
+    undefined: npt.NDArray[np.bool_] | None = None,
+) -> float | None:
     # the tolerance makes a curve that is exactly 0.5 in exact arithmetic (e.g. 3 of 6 died)
     # count as reaching 0.5 whatever the floating-point rounding of the product
     hits = np.flatnonzero(curve <= level + 1e-12)
-    return float(time[hits[0]]) if hits.size else None
+    if not hits.size:
+        return None
+    first = int(hits[0])
+    if undefined is not None and undefined[first]:
+        return None  # read off a band that is not estimable there (R: NA)
+    return float(time[first])
 
 
 def median_survival(km: pd.DataFrame, alpha: float = 0.05) -> dict[str, float | None]:
@@ -181,9 +191,11 @@ def median_survival(km: pd.DataFrame, alpha: float = 0.05) -> dict[str, float | 
     first time the lower band is <= 0.5, the upper limit the first time the upper band is
     <= 0.5 (Brookmeyer-Crowley style with the log(-log) band at level ``alpha``, recomputed
     from the frame's ``at_risk`` and ``events``). Limits never reached are ``None`` (lifelines
-    returns ``inf``). Comparisons use a 1e-12 tolerance, so a curve that is exactly 0.5 (e.g.
-    3 of 6 patients died) gives the time it reaches 0.5; lifelines may return the next time
-    there because of floating-point rounding, and R returns the midpoint of the flat part.
+    returns ``inf``), and so is a limit that would be read where the estimate is 0: the band is
+    not estimable there (R's NA; lifelines reads a finite limit off its [0, 0] convention).
+    Comparisons use a 1e-12 tolerance, so a curve that is exactly 0.5 (e.g. 3 of 6 patients
+    died) gives the time it reaches 0.5; lifelines may return the next time there because of
+    floating-point rounding, and R returns the midpoint of the flat part.
 
     ``km`` must be the full result of :func:`kaplan_meier` (not a thinned curve).
 
@@ -202,10 +214,13 @@ def median_survival(km: pd.DataFrame, alpha: float = 0.05) -> dict[str, float | 
         )
     )
     lower, upper = loglog_band(survival, greenwood, alpha)
+    # Where the estimate is 0 the log(-log) band is not estimable (it is [0, 0] only by
+    # convention): a limit that would be read there is None, as R reports NA.
+    undefined = survival <= 0.0
     return {
         "median": _first_time_at_or_below(time, survival, 0.5),
-        "ci_lower": _first_time_at_or_below(time, lower, 0.5),
-        "ci_upper": _first_time_at_or_below(time, upper, 0.5),
+        "ci_lower": _first_time_at_or_below(time, lower, 0.5, undefined),
+        "ci_upper": _first_time_at_or_below(time, upper, 0.5, undefined),
     }
 
 
