@@ -291,3 +291,27 @@ def test_the_printed_brief_is_compact_and_marked(page_as: Any, live_server: Any)
     # No card is kept whole at the cost of a half-empty page.
     assert pg.evaluate("() => getComputedStyle(document.querySelector('#brief-registry'))"
                        ".breakInside") != "avoid-page"
+
+
+@pytest.mark.browser
+def test_the_log_out_button_on_a_dashboard_logs_out(page: Any, live_server: Any) -> None:
+    from tracker.auth import SYSTEM, acting_as
+    from tracker.db import session_scope
+    from tracker.users import service as users_service
+
+    # A user of its own: logging out ends the login session the other tests share otherwise.
+    with acting_as(SYSTEM), session_scope(live_server.app.extensions["tracker_engine"]) as db:
+        users_service.create_user(session=db, name="logs-out", role="clinician",
+                                  password="utlogging-passord-2026")
+    page.goto(f"{live_server.url}/login?next=/dashboards/")
+    page.fill("input[name=name]", "logs-out")
+    page.fill("input[name=password]", "utlogging-passord-2026")
+    page.click("form [type=submit]")
+    page.wait_for_selector("#logout-button")
+    assert "logs-out" in page.inner_text("#viewer-role")
+    page.click("#logout-button")
+    page.wait_for_url("**/login")
+    page.goto(live_server.page_url(""))
+    page.wait_for_selector("#login-link")
+    assert "offentlig" in page.inner_text("#viewer-role")
+    assert page.locator("#logout-button").count() == 0
