@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from tracker.access import visible_agreement, withheld
 from tracker.agreements import schemas as s
@@ -15,6 +19,7 @@ from tracker.agreements.models import PriceAgreement
 from tracker.apispec import validation_details
 from tracker.crud import apply_values, check_version, get_or_404, paginate
 from tracker.errors import InvalidInput, field_error
+from tracker.feeds.models import FeedDelivery, FeedRecord
 from tracker.introductions.models import TemporaryIntroduction
 from tracker.methods.models import Method
 
@@ -150,3 +155,70 @@ def to_read(agreement: PriceAgreement, *, confidential: bool) -> dict[str, Any]:
     data = visible_agreement(full, marks, confidential=confidential)
     data["withheld_fields"] = list(withheld(marks, confidential=confidential))
     return data
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Patients started per calendar year in an agreement's period ("pasientvolum"), as the
+    registry data delivered for its introduction show them."""
+
+    per_year: list[tuple[int, int]]  # (year, patients started); years without starts count 0
+    expected_per_year: int | None  # the introduction's assumption at decision time
+    data_cut: date | None  # the newest data cut delivered; None: nothing delivered yet
+
+
+def volumes(
+    *, session: Session, agreement_ids: Collection[int], as_of: date
+) -> dict[int, Volume]:
+    """Return the patient volume of each agreement linked to an introduction, by agreement id.
+
+    Two queries whatever the number of agreements. A patient counts once per calendar year in
+    the introduction's current deliveries, from the agreement's start to its end, today or the
+    newest data cut, whichever comes first (later starts are not known yet).
+    """
+    if not agreement_ids:
+        return {}
+    ids = list(agreement_ids)
+    cuts = (
+        sa_select(col(FeedDelivery.introduction_id).label("introduction_id"),
+               func.max(FeedDelivery.data_cut).label("cut"))
+        .group_by(col(FeedDelivery.introduction_id))
+        .subquery()
+    )
+    periods = session.execute(
+        sa_select(col(PriceAgreement.id), col(PriceAgreement.start_date),
+               col(PriceAgreement.end_date),
+               col(TemporaryIntroduction.expected_patients_per_year), cuts.c.cut)
+        .join(TemporaryIntroduction,
+              col(TemporaryIntroduction.id) == col(PriceAgreement.introduction_id))
+        .outerjoin(cuts, cuts.c.introduction_id == col(PriceAgreement.introduction_id))
+        .where(col(PriceAgreement.id).in_(ids))
+    ).all()
+    year = func.extract("year", col(FeedRecord.treatment_start))
+    started = session.execute(
+        sa_select(col(PriceAgreement.id), year, func.count(func.distinct(FeedRecord.patient_id)))
+        .join(FeedDelivery,
+              col(FeedDelivery.introduction_id) == col(PriceAgreement.introduction_id))
+        .join(FeedRecord, col(FeedRecord.delivery_id) == col(FeedDelivery.id))
+        .join(cuts, cuts.c.introduction_id == col(PriceAgreement.introduction_id))
+        .where(
+            col(PriceAgreement.id).in_(ids),
+            col(FeedDelivery.superseded_at).is_(None),
+            col(FeedRecord.treatment_start) >= col(PriceAgreement.start_date),
+            col(FeedRecord.treatment_start) <= func.coalesce(col(PriceAgreement.end_date), as_of),
+            col(FeedRecord.treatment_start) <= as_of,
+            col(FeedRecord.treatment_start) <= cuts.c.cut,
+        )
+        .group_by(col(PriceAgreement.id), year)
+    ).all()
+    counts = {(int(agreement_id), int(y)): int(n) for agreement_id, y, n in started}
+    found = {}
+    for agreement_id, start, end, expected, cut in periods:
+        per_year: list[tuple[int, int]] = []
+        if cut is not None:
+            last = min(end or as_of, as_of, cut)
+            per_year = [(y, counts.get((agreement_id, y), 0))
+                        for y in range(start.year, last.year + 1)]
+        found[int(agreement_id)] = Volume(per_year=per_year, expected_per_year=expected,
+                                          data_cut=cut)
+    return found

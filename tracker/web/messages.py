@@ -337,6 +337,35 @@ _feed_rule(_ISO + r" is not after " + _ISO,
 simple(r"A snooze must end after today\.", "En utsettelse må vare til en dato etter i dag.")
 
 
+# --- price agreements (tracker/agreements): the agreement form of Sykehusinnkjøp.
+
+simple(r"tiers must have strictly increasing min_patients\.",
+       "Trinnene må ha stigende antall pasienter, uten to like.")
+simple(r"tiers must have strictly increasing min_units\.",
+       "Trinnene må ha stigende antall pakninger, uten to like.")
+simple(r"end_date \S+ is before start_date \S+\.|\d{4}-\d{2}-\d{2} is before \d{4}-\d{2}-\d{2}",
+       "Sluttdatoen er før startdatoen.")
+simple(r"no method with id \d+", "Metoden finnes ikke.")
+simple(r"no introduction \d+", "Den midlertidige innføringen finnes ikke.")
+simple(r"introduction \d+ belongs to method \d+, not \d+",
+       "Innføringen hører til en annen metode enn den som er valgt; velg metoden til "
+       "innføringen, eller la metodefeltet stå tomt.")
+simple(r"Unable to extract tag using discriminator 'type'", "Velg avtaletype.")
+simple(r"Input tag '.*' found using 'type' does not match any of the expected tags: .*",
+       "Velg en av avtaletypene i listen.")
+simple(r"could not convert string to float: .*", "Skriv et tall, for eksempel 12,5.")
+simple(r"unknown field\(s\) .*; mark one of .*",
+       "Bare priser, rabatt og vilkår kan merkes offentlige eller konfidensielle.")
+simple(r".* describe the agreement's form and structure, which must be public .*",
+       "Avtalens form og struktur er alltid offentlig (rammeverket for prisavtaler, punkt V b); "
+       "bare priser, rabatt og vilkår kan merkes konfidensielle.")
+
+
+@rule(r"weights must add up to 1 \(they add up to (\S+)\)\.")
+def _weights_sum(m: re.Match[str]) -> str:
+    return f"Vektene må til sammen bli 1 (nå blir de {_num(m.group(1))})."
+
+
 # --- temporary introductions (tracker/web/pages/introductions.py): the guided form, the
 # assumed curves and their preview, milestones, the analysis plan.
 
