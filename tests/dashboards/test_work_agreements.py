@@ -82,6 +82,12 @@ def test_procurement_creates_a_price_volume_agreement_with_the_tier_editor(
     assert page.locator("#terms-cap").count() == 0
     found = violations(page)
     assert found == [], describe(found)
+    page.goto(f"{live_server.url}/arbeid/avtaler/ny?lang=en")
+    page.select_option("#f-type", "weighted_discount")
+    assert page.locator("#terms-weighted_discount th[scope=row]").first.inner_text() == \
+        "Indication 1"
+    found = violations(page)
+    assert found == [], describe(found)
 
     # The clinician sees the agreement, but neither its price nor its tiers, on any page or in
     # any answer of the Dash app.
