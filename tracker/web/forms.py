@@ -176,7 +176,9 @@ class _Coercer:
             if option.get("format") == "date":
                 return web_lang.parse_date(raw).isoformat()
         except ValueError as exc:
-            self.problems[where] = str(exc)
+            known = str(exc) in _COERCION_TEXT
+            self.problems[where] = str(exc) if known else ("integer" if kind == "integer"
+                                                            else "number")
             return _OMIT
         return raw
 
@@ -197,6 +199,7 @@ _COERCION_TEXT = {
     "date_invalid": ("Datoen finnes ikke; sjekk dag og måned.",
                      "That date does not exist; check the day and month."),
     "integer": ("Skriv et heltall, for eksempel 120.", "Write a whole number, e.g. 120."),
+    "number": ("Skriv et tall, for eksempel 12,5.", "Write a number, e.g. 12.5."),
 }
 
 
@@ -369,6 +372,19 @@ def may(resource: str, action: str = "write") -> bool:
     return allowed(resource, action, current_principal().role)  # type: ignore[arg-type]
 
 
+def move_errors(outcome: Outcome, lang: str, moves: Mapping[str, str]) -> None:
+    """Put errors the API gives for the whole body on the input they are about
+    ({English message: input name})."""
+    general = outcome.errors.get("_form", [])
+    for english, target in moves.items():
+        text = translate(english, lang)[0]
+        if text in general:
+            general.remove(text)
+            outcome.errors.setdefault(target, []).append(text)
+    if "_form" in outcome.errors and not general:
+        del outcome.errors["_form"]
+
+
 def form_page(
     template: str,
     *,
@@ -381,12 +397,20 @@ def form_page(
     adjust: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     current: Callable[[], Mapping[str, str]] | None = None,
     saved: str | None = None,
+    prepare: Callable[[MultiDict[str, str]], MultiDict[str, str]] | None = None,
+    moves: Mapping[str, str] | None = None,
     **context: Any,
 ) -> Any:
     """Show a form (GET) or submit it (POST): on success go to `done(result)`, else show the
-    form again with what was typed, each error next to its field, nothing stored."""
+    form again with what was typed, each error next to its field, nothing stored.
+
+    `prepare` rewrites the post first (row editors drop blank rows and number the rest again,
+    so an error lands on the row the user sees); `moves` puts errors the API reports for the
+    whole body on the input they are about.
+    """
     from flask import flash, redirect, render_template, request
 
+    from tracker.privacy import text_has_national_id
     from tracker.web.lang import current_language
     from tracker.web.text import t
 
@@ -395,20 +419,19 @@ def form_page(
     shown: Mapping[str, str] = values
     status = 200
     if request.method == "POST":
-        outcome = submit(operation, path_args, form=request.form, lang=lang,
-                         clear_empty=clear_empty, adjust=adjust, current=current, labels=labels)
+        form = prepare(request.form.copy()) if prepare else request.form
+        outcome = submit(operation, path_args, form=form, lang=lang, clear_empty=clear_empty,
+                         adjust=adjust, current=current, labels=labels)
         if outcome.ok:
             flash(saved or t("form.saved", lang), "saved")
             return redirect(done(outcome.result))
-        from tracker.privacy import text_has_national_id
-
+        move_errors(outcome, lang, moves or {})
         # What was typed is shown again, but never an identity number (it would stay in the
-        # page, the browser's history and any proxy's cache).
+        # page, the browser's history and any proxy's cache). On a stale edit the old version
+        # stays in the form: saving again is refused again until the new version is loaded.
         shown = {k: ("" if text_has_national_id(v) else v)
-                 for k, v in request.form.items() if k != BASE_FIELD}
-        # On a stale edit the old version stays in the form: saving again is refused again
-        # until the user has loaded the new version (never an overwrite).
-        status = 409 if outcome.stale else (422 if outcome.errors else 409)
+                 for k, v in form.items() if k != BASE_FIELD}
+        status = 409 if outcome.stale or not outcome.errors else 422
     base = request.form.get(BASE_FIELD) if request.method == "POST" else base_of(values)
     html = render_template(template, values=shown, errors=(outcome.errors if outcome else {}),
                            outcome=outcome, labels=labels, base=base, **context)

@@ -10,16 +10,11 @@ whichever spare rows were left empty. `form_page` is `tracker.web.forms.form_pag
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
-from flask import flash, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from tracker.web import forms
-from tracker.web.lang import current_language
-from tracker.web.messages import translate
-from tracker.web.text import t
 
 # --- rows -------------------------------------------------------------------------------------
 
@@ -61,58 +56,5 @@ def row_indices(values: Mapping[str, str], prefix: str, *, spare: int = 2, least
 # --- submitting -------------------------------------------------------------------------------
 
 
-def _translate_rest(outcome: forms.Outcome, lang: str) -> None:
-    """Translate what the form layer left in English (a number it could not read)."""
-    for name, messages in outcome.errors.items():
-        translated = []
-        for message in messages:
-            text, known = translate(message, lang)
-            translated.append(text)
-            if known:
-                outcome.untranslated.discard(message)
-        outcome.errors[name] = list(dict.fromkeys(translated))
-
-
-def _move_errors(outcome: forms.Outcome, lang: str, moves: Mapping[str, str]) -> None:
-    """Put errors the API gives for the whole body on the input they are about."""
-    general = outcome.errors.get("_form", [])
-    for english, target in moves.items():
-        text = translate(english, lang)[0]
-        if text in general:
-            general.remove(text)
-            outcome.errors.setdefault(target, []).append(text)
-    if "_form" in outcome.errors and not general:
-        del outcome.errors["_form"]
-
-
-def form_page(
-    template: str, *, operation: str, values: Mapping[str, str], labels: Mapping[str, str],
-    done: Callable[[Any], str], path_args: Mapping[str, Any] | None = None,
-    prepare: Callable[[MultiDict[str, str]], MultiDict[str, str]] | None = None,
-    moves: Mapping[str, str] | None = None, **options: Any,
-) -> Any:
-    """`forms.form_page` for forms with row editors: the post is first `prepare`d (blank rows
-    dropped, rows numbered again), then submitted and shown again as prepared."""
-    from tracker.privacy import text_has_national_id
-
-    lang = current_language()
-    context = {k: v for k, v in options.items()
-               if k not in {"clear_empty", "adjust", "current", "saved"}}
-    if request.method != "POST":
-        return render_template(template, values=values, errors={}, outcome=None, labels=labels,
-                               base=forms.base_of(values), **context), 200
-    form = prepare(request.form.copy()) if prepare else request.form
-    outcome = forms.submit(
-        operation, path_args, form=form, lang=lang, clear_empty=options.get("clear_empty", False),
-        adjust=options.get("adjust"), current=options.get("current"), labels=labels)
-    if outcome.ok:
-        flash(options.get("saved") or t("form.saved", lang), "saved")
-        return redirect(done(outcome.result))
-    _translate_rest(outcome, lang)
-    _move_errors(outcome, lang, moves or {})
-    shown = {k: ("" if text_has_national_id(v) else v) for k, v in form.items()
-             if k != forms.BASE_FIELD}
-    status = 409 if outcome.stale or not outcome.errors else 422
-    return render_template(template, values=shown, errors=outcome.errors, outcome=outcome,
-                           labels=labels, base=request.form.get(forms.BASE_FIELD),
-                           **context), status
+# Forms with row editors are shown and submitted by `forms.form_page` with `prepare=`.
+form_page = forms.form_page
