@@ -60,7 +60,9 @@ def secretariat(rows: list[data.OverviewRow], deadlines: list[Any], as_of: date,
             [t("col.date", lang), t("start.col.what", lang), t("start.col.introduction", lang)],
             [[html.Span(fmt_date(d.date, lang),
                         className="date-overdue" if str(d.status) == "overdue" else ""),
-              label("dl", d.kind, lang), _intro_link(by_id.get(d.introduction_id), lang)]
+              label("dl", d.kind, lang),
+              _intro_link(by_id[d.introduction_id], lang) if d.introduction_id in by_id
+              else d.method]
              for d in chosen],
             id="start-table",
             row_classes=["row-overdue" if str(d.status) == "overdue" else "" for d in chosen],

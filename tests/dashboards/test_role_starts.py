@@ -54,6 +54,8 @@ def test_the_secretariat_starts_with_what_is_overdue_and_due_within_six_months(
     # Sotorasib's review date (31.08.2026) has passed: it is on the list, marked overdue.
     assert "31.08.2026" in card and "ID2021_901 sotorasib" in card and "row-overdue" in card
     assert "til i listen" in card and "/arbeid/frister" in card  # the rest is one click away
+    # An agreement without an introduction is named by its method.
+    assert "ID2019_904 lorlatinib (Lorviqua)" in card
 
 
 def test_procurement_starts_with_agreements_ending_and_volume_tiers(
