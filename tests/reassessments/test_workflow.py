@@ -239,3 +239,15 @@ def test_a_decision_with_bad_dates_or_fields_is_refused(client, decision, field)
     assert field in [d["field"] for d in response.json["details"]]
     assert client.get(f"/api/v1/reassessments/{case['id']}").json["state"] == (
         "assessment_delivered")
+
+
+def test_every_case_is_listed_across_introductions_and_filtered_by_state(client):
+    first, second = create_temporary_introduction(client), create_temporary_introduction(client)
+    case_a, case_b = _open(client, first), _open(client, second)
+    _move(client, case_b["id"], "data_requested", "2026-09-15")
+    everything = client.get("/api/v1/reassessments").json
+    assert {c["id"] for c in everything["items"]} >= {case_a["id"], case_b["id"]}
+    requested = client.get("/api/v1/reassessments?state=data_requested").json["items"]
+    assert [c["id"] for c in requested] == [case_b["id"]]
+    of_first = client.get(f"/api/v1/reassessments?introduction_id={first['id']}").json["items"]
+    assert [c["id"] for c in of_first] == [case_a["id"]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tracker.actor import current_actor
-from tracker.apispec import ApiBlueprint
+from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
 from tracker.db import get_session
 from tracker.reassessments import schemas as s
 from tracker.reassessments import service
@@ -42,6 +42,25 @@ def open_reassessment(introduction_id: int, body: s.CaseOpen) -> Any:
 def list_reassessments(introduction_id: int) -> Any:
     cases = service.for_introduction(session=get_session(), introduction_id=introduction_id)
     return CaseList(items=[_read(case) for case in cases])
+
+
+CaseQuery = list_query_model(
+    "CaseQuery",
+    sortable=["id", "opened_on", "due_date", "state"],
+    default_sort="id",
+    filters={
+        "state": (s.CaseState | None, Field(default=None, description="Only cases in this state.")),
+        "introduction_id": (int | None, Field(default=None, ge=1)),
+    },
+)
+CasePage = page_model(s.CaseRead)
+
+
+@bp.operation("/reassessments", "GET", summary="List reassessment cases, of every introduction",
+              query=CaseQuery, response=CasePage)
+def list_all_reassessments(query: Any) -> Any:
+    cases, total = service.list_(session=get_session(), query=query)
+    return page_of(CasePage, [_read(case) for case in cases], total, query)
 
 
 @bp.operation("/reassessments/<int:case_id>", "GET", summary="Read a reassessment case",

@@ -75,6 +75,19 @@ def open_cases(*, session: Session) -> list[ReassessmentCase]:
     ).all())
 
 
+def list_(*, session: Session, query: Any) -> tuple[list[ReassessmentCase], int]:
+    """Return the cases matching the query (state, introduction), a page of them and the total."""
+    from tracker.crud import paginate
+
+    statement = select(ReassessmentCase)
+    if query.state is not None:
+        statement = statement.where(ReassessmentCase.state == query.state)
+    if query.introduction_id is not None:
+        statement = statement.where(ReassessmentCase.introduction_id == query.introduction_id)
+    return paginate(session, statement, model=ReassessmentCase, sort=query.sort,
+                    limit=query.limit, offset=query.offset)
+
+
 def steps(*, session: Session, case_id: int) -> list[ReassessmentStep]:
     """Return the steps of a case in the order they were taken."""
     return list(session.exec(

@@ -242,14 +242,17 @@ def _intro_name(intro: Any) -> str:
 # --- the list ----------------------------------------------------------------------------------
 
 
-def _introductions(status: IntroductionStatus) -> list[Any]:
-    """Every introduction in a status, page by page as the API serves them."""
+def _introductions_with_ids(ids: set[int]) -> list[Any]:
+    """The introductions with these ids, page by page as the API serves them."""
     found: list[Any] = []
+    if not ids:
+        return found
+    seen = 0
     while True:
-        page = forms.read("list_introductions", query={
-            "status": str(status), "limit": "500", "offset": str(len(found))})
-        found.extend(page.items)
-        if not page.items or len(found) >= page.total:
+        page = forms.read("list_introductions", query={"limit": "500", "offset": str(seen)})
+        seen += len(page.items)
+        found.extend(intro for intro in page.items if intro.id in ids)
+        if not page.items or seen >= page.total:
             return found
 
 
@@ -280,11 +283,19 @@ def list_cases() -> Any:
     if chosen not in {value for value, _ in filters}:
         chosen = ""
     rows: list[tuple[Any, Any]] = []
-    # Cases exist only for introductions the workflow moved under reassessment or concluded.
-    for status in (IntroductionStatus.under_reassessment, IntroductionStatus.concluded):
-        for intro in _introductions(status):
-            cases = forms.read("list_reassessments", {"introduction_id": intro.id}).items
-            rows.extend((case, intro) for case in cases if _matches(case, chosen))
+    cases: list[Any] = []
+    query: dict[str, Any] = {"limit": 500}
+    if chosen not in ("", "open", "to_decide"):
+        query["state"] = chosen
+    while True:  # every case, page by page as the API serves them
+        page = forms.read("list_all_reassessments", query={**query, "offset": len(cases)})
+        cases.extend(page.items)
+        if not page.items or len(cases) >= page.total:
+            break
+    wanted = {case.introduction_id for case in cases if _matches(case, chosen)}
+    intros = {intro.id: intro for intro in _introductions_with_ids(wanted)}
+    rows.extend((case, intros[case.introduction_id]) for case in cases
+                if _matches(case, chosen) and case.introduction_id in intros)
     forum_first = current_principal().role == Role.forum
 
     def order(row: tuple[Any, Any]) -> tuple[int, int, int]:
