@@ -18,3 +18,8 @@ def utcnow() -> datetime:
 def today(now: datetime | None = None) -> date:
     """Return today's date in Norway (Europe/Oslo), now or at the given moment."""
     return (now or utcnow()).astimezone(OSLO).date()
+
+
+def nb_date(value: date) -> str:
+    """A date as Norwegian users write it, in messages and titles: 30.06.2027."""
+    return value.strftime("%d.%m.%Y")

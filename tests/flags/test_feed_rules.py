@@ -64,8 +64,8 @@ def test_a_milestone_is_flagged_due_then_overdue_until_a_delivery_covers_it(clie
     assert due["link"] == f"/api/v1/introductions/{intro['id']}"
     assert due["due_date"] == "2025-06-30"
     assert due["message"] == (
-        "Datalevering fra INSPIRE med datakutt 2024-12-31 forventes "
-        "2025-06-30 (om 30 dager). Ingen levering fra INSPIRE er importert."
+        "Datalevering fra Kilde INSPIRE med datakutt 31.12.2024 forventes "
+        "30.06.2025 (om 30 dager). Ingen levering fra Kilde INSPIRE er importert."
     )
     assert due["facts"]["data_source"] == "INSPIRE" and due["facts"]["data_cut"] == "2024-12-31"
     assert due["facts"]["days_until"] == 30 and due["facts"]["lead_days"] == 30
@@ -80,7 +80,7 @@ def test_a_milestone_is_flagged_due_then_overdue_until_a_delivery_covers_it(clie
     [overdue] = flags(client, kind="data_delivery_overdue")
     assert late["closed"] == [due["id"]] and late["opened"] == [overdue["id"]]
     assert overdue["message"].startswith(
-        "Datalevering fra INSPIRE med datakutt 2024-12-31 skulle vært levert 2025-06-30 "
+        "Datalevering fra Kilde INSPIRE med datakutt 31.12.2024 skulle vært levert 30.06.2025 "
         "(for 1 dag siden), og ingen levering dekker den."
     )
     assert sweep(client, "2025-08-01")["opened"] == []
@@ -132,7 +132,7 @@ def test_a_milestone_without_a_data_cut_is_covered_by_any_delivery_from_its_sour
     [overdue] = flags(client, kind="data_delivery_overdue")
     assert overdue["subject_id"] == milestone["id"] and overdue["facts"]["data_cut"] is None
     assert overdue["message"].startswith(
-        "Datalevering fra NPR skulle vært levert 2025-03-31 (for 10 dager siden)"
+        "Datalevering fra Kilde NPR skulle vært levert 31.03.2025 (for 10 dager siden)"
     )
 
     # A delivery from another source does not count ...
@@ -230,7 +230,7 @@ def test_a_tier_reached_opens_one_flag_a_higher_tier_updates_it_and_a_new_year_c
     assert flag["link"] == f"/api/v1/agreements/{agreement['id']}"
     assert flag["message"] == (
         "Pasientvolumet i pris–volum-avtalen nådde trinnet fra 3 pasienter (trinn 2 av 3) den "
-        "2025-09-15, i avtaleåret som startet 2025-07-01. Per 2025-09-15 har 3 pasienter startet "
+        "15.09.2025, i avtaleåret som startet 01.07.2025. Per 15.09.2025 har 3 pasienter startet "
         "behandling i avtaleåret. Neste trinn er 6 pasienter."
     )
     assert flag["due_date"] == "2025-09-15"
@@ -256,7 +256,7 @@ def test_a_tier_reached_opens_one_flag_a_higher_tier_updates_it_and_a_new_year_c
     assert higher["refreshed"] == [flag["id"]] and higher["opened"] == []
     [same] = flags(client, kind="volume_threshold")
     assert same["id"] == flag["id"] and same["due_date"] == "2025-12-01"
-    assert "trinnet fra 6 pasienter (trinn 3 av 3) den 2025-12-01," in same["message"]
+    assert "trinnet fra 6 pasienter (trinn 3 av 3) den 01.12.2025," in same["message"]
     assert same["message"].endswith("Det er avtalens høyeste trinn.")
     assert same["facts"]["tier"] == 3 and same["facts"]["next_tier_min_patients"] is None
     assert same["facts"]["patients"] == 6
@@ -371,7 +371,7 @@ def test_an_expiring_agreement_flag_keeps_its_wording_from_other_roles(client, a
     _price_volume(client, intro, end_date="2025-10-31")
     sweep(client, "2025-10-01")
     [flag] = flags(client, kind="agreement_expiring")
-    assert "utløper 2025-10-31" in flag["message"]
+    assert "utløper 31.10.2025" in flag["message"]
     noted = client.post(f"/api/v1/flags/{flag['id']}/acknowledge",
                         json={"reason": "Ny pris 41 500 kr avtalt muntlig",
                               "version": flag["version"]},
@@ -381,7 +381,7 @@ def test_an_expiring_agreement_flag_keeps_its_wording_from_other_roles(client, a
         seen = client.get(f"/api/v1/flags/{flag['id']}", headers=as_user(f"x-{role}", role)).json
         assert seen["details_withheld"] is True
         assert seen["message"].startswith(seen["kind_label"])
-        assert "konfidensielle" in seen["message"] and "2025-10-31" not in seen["message"]
+        assert "konfidensielle" in seen["message"] and "31.10.2025" not in seen["message"]
         assert set(seen["facts"]) <= {"method", "agreement_type", "checked_on", "case_state"}
         assert seen["due_date"] == "2025-10-31"  # the date is part of the public structure
         assert seen["acknowledged_at"] and seen["acknowledged_reason"] is None

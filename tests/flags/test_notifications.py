@@ -29,7 +29,7 @@ def test_a_new_flag_is_e_mailed_to_the_people_responsible(client, mailbox):
     method = f"{intro['nye_metoder_id']} {intro['active_substance']} (Testora)"
     assert message["Subject"] == f"[Nye metoder] Revurdering nærmer seg: {method}"
     body = mailbox.body(message)
-    assert "Revurdering forfaller 2027-03-01 (om 45 dager)." in body
+    assert "Revurdering forfaller 01.03.2027 (om 45 dager)." in body
     assert f"Lenke: /api/v1/introductions/{intro['id']}" in body
     assert "Du får denne e-posten fordi du står som ansvarlig" in body
     assert len(mailbox.to("fagansvarlig@example.org")) == 1

@@ -22,7 +22,7 @@ def test_review_flags_move_from_upcoming_to_overdue_and_keep_their_history(clien
     first = sweep(client, "2026-09-02")
     [upcoming] = flags(client, kind="review_upcoming")
     assert first["opened"] == [upcoming["id"]]
-    assert upcoming["message"] == "Revurdering forfaller 2027-03-01 (om 180 dager)."
+    assert upcoming["message"] == "Revurdering forfaller 01.03.2027 (om 180 dager)."
     assert upcoming["facts"]["review_date"] == "2027-03-01"
     assert upcoming["facts"]["days_until"] == 180 and upcoming["facts"]["lead_days"] == 180
     assert upcoming["introduction_id"] == intro["id"]
@@ -37,7 +37,7 @@ def test_review_flags_move_from_upcoming_to_overdue_and_keep_their_history(clien
     late = sweep(client, "2027-03-02")
     [overdue] = flags(client, kind="review_overdue")
     assert late["closed"] == [upcoming["id"]] and late["opened"] == [overdue["id"]]
-    assert "2027-03-01 (1 dag over fristen)" in overdue["message"]
+    assert "01.03.2027 (1 dag over fristen)" in overdue["message"]
     [closed] = flags(client, open="false")
     assert closed["id"] == upcoming["id"] and closed["close_reason"] == "resolved"
     assert closed["closed_on"] == "2027-03-02"
@@ -72,7 +72,7 @@ def test_a_moved_review_date_within_the_lead_time_updates_the_open_flag(client):
     assert report["refreshed"] == [flag["id"]] and report["opened"] == []
     [same] = flags(client)
     assert same["id"] == flag["id"] and same["due_date"] == "2027-04-01"
-    assert same["message"] == "Revurdering forfaller 2027-04-01 (om 75 dager)."
+    assert same["message"] == "Revurdering forfaller 01.04.2027 (om 75 dager)."
 
 
 def test_the_review_lead_time_is_configurable(client, settings):
@@ -105,7 +105,7 @@ def test_agreement_expiring_opens_90_days_ahead_and_closes_when_settled(client):
     [flag] = flags(client, kind="agreement_expiring")
     assert flag["subject_type"] == "agreement" and flag["subject_id"] == agreement["id"]
     assert flag["link"] == f"/api/v1/agreements/{agreement['id']}"
-    assert flag["message"] == "Prisavtalen (flat_discount) utløper 2027-06-30 (om 90 dager)."
+    assert flag["message"] == "Prisavtalen (flat rabatt) utløper 30.06.2027 (om 90 dager)."
     assert flag["facts"]["end_date"] == "2027-06-30" and flag["facts"]["days_until"] == 90
 
     sweep(client, "2027-07-05")  # ended but still marked active: the flag stays, and says so
@@ -121,7 +121,7 @@ def test_an_agreement_that_already_ended_but_is_active_says_so(client):
     _agreement(client, intro, end_date="2027-01-10")
     sweep(client, "2027-01-15")
     [flag] = flags(client, kind="agreement_expiring")
-    assert "utløp 2027-01-10 (for 5 dager siden), men står fortsatt som aktiv" in flag["message"]
+    assert "utløp 10.01.2027 (for 5 dager siden), men står fortsatt som aktiv" in flag["message"]
 
 
 def test_analysis_plan_missing_30_days_after_the_decision(client):
@@ -130,7 +130,7 @@ def test_analysis_plan_missing_30_days_after_the_decision(client):
     sweep(client, "2024-04-17")
     [flag] = flags(client, kind="analysis_plan_missing")
     assert flag["subject_id"] == intro["id"] and flag["due_date"] == "2024-04-17"
-    assert "2024-03-18" in flag["message"] and flag["facts"]["grace_days"] == 30
+    assert "18.03.2024" in flag["message"] and flag["facts"]["grace_days"] == 30
 
     plan = client.post(
         f"/api/v1/introductions/{intro['id']}/analysis-plans",

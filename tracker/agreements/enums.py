@@ -48,3 +48,22 @@ def oecd_category_for(agreement_type: AgreementType) -> OecdCategory:
     if agreement_type in PERFORMANCE_BASED:
         return OecdCategory.performance_based
     return OecdCategory.financial
+
+
+# How Norwegian users name the types and statuses, in messages the services write.
+TYPE_NB: dict[str, str] = {
+    AgreementType.flat_discount: "flat rabatt",
+    AgreementType.price_volume: "pris–volum",
+    AgreementType.volume_discount: "volumrabatt",
+    AgreementType.cap: "takbegrensning",
+    AgreementType.indication_based: "indikasjonsbasert pris",
+    AgreementType.weighted_discount: "vektet rabatt",
+    AgreementType.payment_by_result: "resultatbasert betaling",
+    AgreementType.coverage_with_evidence: "dekning med evidensutvikling",
+}
+STATUS_NB: dict[str, str] = {
+    AgreementStatus.draft: "utkast",
+    AgreementStatus.active: "aktiv",
+    AgreementStatus.expired: "utløpt",
+    AgreementStatus.terminated: "avsluttet",
+}

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field, computed_field
 from sqlmodel import Session, col, select
 
-from tracker.agreements.enums import AgreementStatus
+from tracker.agreements.enums import STATUS_NB, TYPE_NB, AgreementStatus
 from tracker.agreements.models import PriceAgreement
 from tracker.datasources.models import DataSource
 from tracker.flags.enums import FlagKind, SubjectType
@@ -26,6 +26,7 @@ from tracker.introductions.models import Milestone, TemporaryIntroduction
 from tracker.methods.models import Method
 from tracker.reassessments.enums import CaseState
 from tracker.reassessments.models import PhaseOutPlan, PhaseOutStep, ReassessmentCase
+from tracker.timeutil import nb_date
 
 
 class DeadlineKind(StrEnum):
@@ -131,13 +132,13 @@ def _milestones(session: Session, as_of: date) -> list[Deadline]:
     for milestone, method, source in rows:
         assert milestone.id is not None
         covered = milestone_covered(milestone, cuts)
-        cut = f" (datakutt {milestone.data_cut})" if milestone.data_cut else ""
+        cut = f" (datakutt {nb_date(milestone.data_cut)})" if milestone.data_cut else ""
         items.append(Deadline(
             uid=f"milestone-{milestone.id}", kind=DeadlineKind.milestone,
             date=milestone.expected_date,
             # Done once a delivery from its source covers it (the rule of the delivery flags).
             status=_status(milestone.expected_date, covered, as_of),
-            title=f"Datalevering fra {source.code}: {method_label(method)}",
+            title=f"Datalevering fra {source.name}: {method_label(method)}",
             description=(f"{milestone.description.rstrip('. ')}{cut}. "
                          f"Ansvarlig: {milestone.responsible_party}."),
             introduction_id=milestone.introduction_id, nye_metoder_id=method.nye_metoder_id,
@@ -164,8 +165,9 @@ def _agreements(session: Session, as_of: date) -> list[Deadline]:
             uid=f"agreement-end-{agreement.id}", kind=DeadlineKind.agreement_end,
             date=agreement.end_date, status=_status(agreement.end_date, done, as_of),
             title=f"Prisavtale utløper: {method_label(method)}",
-            description=f"Avtaletype {agreement.type}, status {agreement.status}, "
-                        f"gyldig fra {agreement.start_date}.",
+            description=f"Avtaletype {TYPE_NB[agreement.type]}, status "
+                        f"{STATUS_NB[agreement.status]}, "
+                        f"gyldig fra {nb_date(agreement.start_date)}.",
             introduction_id=agreement.introduction_id, nye_metoder_id=method.nye_metoder_id,
             method=method_label(method), subject_type=SubjectType.agreement,
             subject_id=agreement.id, link=f"/api/v1/agreements/{agreement.id}",

@@ -44,6 +44,7 @@ from tracker.introductions.models import Milestone, ModelAssumption, TemporaryIn
 from tracker.methods.models import Method
 from tracker.outcomes import service as outcomes_service
 from tracker.settings import Settings
+from tracker.timeutil import nb_date
 
 log = logging.getLogger(__name__)
 
@@ -109,18 +110,18 @@ def data_deliveries(session: Session, as_of: date, settings: Settings) -> list[F
         if milestone_covered(milestone, cuts):
             continue
         due = milestone.expected_date
-        wanted = f" med datakutt {milestone.data_cut}" if milestone.data_cut else ""
+        wanted = f" med datakutt {nb_date(milestone.data_cut)}" if milestone.data_cut else ""
         latest = cuts.get((milestone.introduction_id, milestone.data_source_id))
         if due < as_of:
             kind = FlagKind.data_delivery_overdue
-            message = (f"Datalevering fra {source.code}{wanted} skulle vært levert {due} "
+            message = (f"Datalevering fra {source.name}{wanted} skulle vært levert {nb_date(due)} "
                        f"({when(due, as_of)}), og ingen levering dekker den.")
         else:
             kind = FlagKind.data_delivery_due
-            message = (f"Datalevering fra {source.code}{wanted} forventes {due} "
+            message = (f"Datalevering fra {source.name}{wanted} forventes {nb_date(due)} "
                        f"({when(due, as_of)}).")
-        message += (f" Siste levering fra {source.code} har datakutt {latest}." if latest
-                    else f" Ingen levering fra {source.code} er importert.")
+        message += (f" Siste levering fra {source.name} har datakutt {nb_date(latest)}." if latest
+                    else f" Ingen levering fra {source.name} er importert.")
         found.append(FlagCandidate(
             kind=kind, subject_type=SubjectType.milestone, subject_id=milestone.id,
             introduction_id=milestone.introduction_id,
@@ -206,9 +207,9 @@ def volume_thresholds(session: Session, as_of: date, settings: Settings) -> list
                                    threshold)
         message = (f"Pasientvolumet i pris–volum-avtalen nådde trinnet fra {threshold} pasienter "
                    f"(trinn {tier + 1} av {len(thresholds)})"
-                   f"{f' den {reached_on}' if reached_on else ''}, i avtaleåret som startet "
-                   f"{year_start}. Per {as_of} har {count} pasienter startet behandling i "
-                   "avtaleåret.")
+                   f"{f' den {nb_date(reached_on)}' if reached_on else ''}, i avtaleåret som "
+                   f"startet {nb_date(year_start)}. Per {nb_date(as_of)} har {count} pasienter "
+                   "startet behandling i avtaleåret.")
         message += (f" Neste trinn er {next_threshold} pasienter." if next_threshold is not None
                     else " Det er avtalens høyeste trinn.")
         found.append(FlagCandidate(

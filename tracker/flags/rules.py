@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tracker.agreements.enums import AgreementStatus
+from tracker.agreements.enums import TYPE_NB, AgreementStatus
 from tracker.agreements.models import PriceAgreement
 from tracker.decisions.models import Decision
 from tracker.flags.enums import FlagKind, SubjectType
@@ -41,6 +41,7 @@ from tracker.methods.models import Method
 from tracker.reassessments.enums import STATE_LABELS, CaseState
 from tracker.reassessments.models import PhaseOutPlan, PhaseOutStep, ReassessmentCase
 from tracker.settings import Settings
+from tracker.timeutil import nb_date
 
 API = "/api/v1"
 
@@ -172,13 +173,13 @@ def review_deadlines(session: Session, as_of: date, settings: Settings) -> list[
             continue
         if days < 0:
             kind = FlagKind.review_overdue
-            message = (f"Revurderingen skulle vært gjennomført {intro.review_date} "
+            message = (f"Revurderingen skulle vært gjennomført {nb_date(intro.review_date)} "
                        f"({days_nb(-days)} over fristen), og ingen revurderingsbeslutning er "
                        "fattet.")
         else:
             kind = FlagKind.review_upcoming
             due = intro.review_date
-            message = f"Revurdering forfaller {due} ({when(due, as_of)})."
+            message = f"Revurdering forfaller {nb_date(due)} ({when(due, as_of)})."
         found.append(FlagCandidate(
             kind=kind, subject_type=SubjectType.introduction, subject_id=intro.id,
             introduction_id=intro.id, link=introduction_link(intro.id), message=message,
@@ -207,10 +208,11 @@ def expiring_agreements(session: Session, as_of: date, settings: Settings) -> li
         assert agreement.id is not None and agreement.end_date is not None
         end = agreement.end_date
         if end >= as_of:
-            message = f"Prisavtalen ({agreement.type}) utløper {end} ({when(end, as_of)})."
+            message = (f"Prisavtalen ({TYPE_NB[agreement.type]}) utløper {nb_date(end)} "
+                       f"({when(end, as_of)}).")
         else:
-            message = (f"Prisavtalen ({agreement.type}) utløp {end} ({when(end, as_of)}), "
-                       "men står fortsatt som aktiv.")
+            message = (f"Prisavtalen ({TYPE_NB[agreement.type]}) utløp {nb_date(end)} "
+                       f"({when(end, as_of)}), men står fortsatt som aktiv.")
         found.append(FlagCandidate(
             kind=FlagKind.agreement_expiring, subject_type=SubjectType.agreement,
             subject_id=agreement.id, introduction_id=agreement.introduction_id,
@@ -240,8 +242,9 @@ def missing_analysis_plans(
             subject_id=intro.id, introduction_id=intro.id, link=introduction_link(intro.id),
             message=(f"Ingen analyseplan er registrert "
                      f"{days_nb((as_of - decision.decision_date).days)} "
-                     f"etter beslutningen om midlertidig innføring {decision.decision_date} "
-                     f"(frist {deadline})."),
+                     "etter beslutningen om midlertidig innføring "
+                     f"{nb_date(decision.decision_date)} "
+                     f"(frist {nb_date(deadline)})."),
             facts={"method": method_label(method),
                    "decision_date": decision.decision_date.isoformat(),
                    "grace_days": settings.analysis_plan_grace_days,
@@ -269,9 +272,9 @@ def phaseout_deadlines(session: Session, as_of: date, settings: Settings) -> lis
         assert step.id is not None
         due = step.due_date
         if due >= as_of:
-            message = f"{step.description} Frist {due} ({when(due, as_of)})."
+            message = f"{step.description} Frist {nb_date(due)} ({when(due, as_of)})."
         else:
-            message = (f"{step.description} Fristen {due} er passert ({when(due, as_of)}) "
+            message = (f"{step.description} Fristen {nb_date(due)} er passert ({when(due, as_of)}) "
                        "uten at steget er markert utført.")
         found.append(FlagCandidate(
             kind=FlagKind.phaseout_deadline, subject_type=SubjectType.phaseout_step,
@@ -310,7 +313,7 @@ def renegotiation_deadlines(
             kind=FlagKind.renegotiation_due, subject_type=SubjectType.reassessment,
             subject_id=case.id, introduction_id=case.introduction_id,
             link=f"{API}/reassessments/{case.id}",
-            message=(f"Reforhandlingen {verb} {due} ({when(due, as_of)}); saken står i "
+            message=(f"Reforhandlingen {verb} {nb_date(due)} ({when(due, as_of)}); saken står i "
                      f"steget «{STATE_LABELS[case.state]}»."),
             facts={"method": method_label(method), "case_state": case.state,
                    "follows_case_id": case.follows_case_id,
