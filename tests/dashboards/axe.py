@@ -35,3 +35,9 @@ def violations(page: Any, impacts: tuple[str, ...] = SERIOUS) -> list[dict[str, 
 def describe(found: list[dict[str, Any]]) -> str:
     """A readable list of violations for an assertion message."""
     return "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in found)
+
+
+def assert_accessible(page: Any, where: str) -> None:
+    """Fail with the list of serious or critical violations on the page, if any."""
+    found = violations(page)
+    assert not found, f"{where}:\n{describe(found)}"

@@ -202,3 +202,36 @@ def screenshot(page: Any, name: str, element: Any = None) -> Path:
     else:
         page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def admin_api(server: LiveServer, name: str) -> Any:
+    """A test client of the live server's app acting as an administrator named `name` (to
+    prepare data for a browser test and check its result through the API)."""
+    from sqlmodel import Session
+
+    from tracker.auth import SYSTEM, acting_as
+
+    with acting_as(SYSTEM), Session(server.app.extensions["tracker_engine"]) as db:
+        user = users_service.get_by_name(session=db, name=name)
+        if user is None:
+            user = users_service.create_user(session=db, name=name, role="admin",
+                                             email=f"{name}@example.org")
+        token = users_service.issue_token(session=db, user=user)
+        db.commit()
+    client = server.app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def own_introduction(api: Any, nye_metoder_id: str, substance: str) -> dict[str, Any]:
+    """A temporary introduction of a test's own, so the demo data stay as other tests need."""
+    from tests.factories import DecisionPayload, MethodPayload, introduction_payload
+
+    method = api.post("/api/v1/methods", json=MethodPayload(nye_metoder_id=nye_metoder_id,
+                                                            active_substance=substance))
+    assert method.status_code == 201, method.json
+    decision = api.post("/api/v1/decisions", json=DecisionPayload(method_id=method.json["id"]))
+    assert decision.status_code == 201, decision.json
+    intro = api.post("/api/v1/introductions", json=introduction_payload(decision.json["id"]))
+    assert intro.status_code == 201, intro.json
+    return dict(intro.json)

@@ -24,6 +24,11 @@ PAGES = [
 ]
 ROLE_PAGES = [
     ("/dashboards/revurdering/{case}", "#brief-question"),
+    ("/arbeid/varsler", "h1"),
+    ("/arbeid/frister", "h1"),
+    ("/arbeid/revurderinger", "h1"),
+    ("/arbeid/revurderinger/{case}", "h1"),
+    ("/arbeid/innforinger/{intro}", "h1"),
 ]
 
 

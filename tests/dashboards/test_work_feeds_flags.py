@@ -5,18 +5,13 @@ stores nothing; a flag is acknowledged from the work list. The API shows what wa
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlmodel import Session
 
-from tests.dashboards.axe import describe, violations
-from tests.dashboards.conftest import LiveServer, screenshot
-from tests.factories import DecisionPayload, MethodPayload, introduction_payload
+from tests.dashboards.axe import assert_accessible
+from tests.dashboards.conftest import LiveServer, admin_api, own_introduction, screenshot
 from tests.feeds.helpers import CRAFTED, csv_bytes
-from tracker.auth import SYSTEM, acting_as
-from tracker.users import service as users_service
 
 pytestmark = pytest.mark.browser
 
@@ -36,36 +31,19 @@ RECORD_PROGRESS = """() => {
 
 
 @pytest.fixture(scope="module")
-def api(live_server: LiveServer) -> Iterator[Any]:
+def api(live_server: LiveServer) -> Any:
     """The live server's API as an administrator (to prepare data and check the result)."""
-    with acting_as(SYSTEM), Session(live_server.app.extensions["tracker_engine"]) as db:
-        user = users_service.get_by_name(session=db, name="work-feeds-admin")
-        if user is None:
-            user = users_service.create_user(session=db, name="work-feeds-admin",
-                                             role="admin", email="wfa@example.org")
-        token = users_service.issue_token(session=db, user=user)
-        db.commit()
-    client = live_server.app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    yield client
+    return admin_api(live_server, "work-feeds-admin")
 
 
 @pytest.fixture(scope="module")
 def introduction(api: Any) -> dict[str, Any]:
-    """A temporary introduction of its own, so the demo's curves stay as the other tests need."""
-    method = api.post("/api/v1/methods", json=MethodPayload(nye_metoder_id="ID2026_976",
-                                                            active_substance="opplastimab"))
-    assert method.status_code == 201, method.json
-    decision = api.post("/api/v1/decisions", json=DecisionPayload(method_id=method.json["id"]))
-    assert decision.status_code == 201, decision.json
-    intro = api.post("/api/v1/introductions", json=introduction_payload(decision.json["id"]))
-    assert intro.status_code == 201, intro.json
-    return dict(intro.json)
+    """A temporary introduction of its own, so the demo data stay as the other tests need."""
+    return own_introduction(api, "ID2026_976", "opplastimab")
 
 
-def _no_serious_violations(page: Any, where: str) -> None:
-    found = violations(page)
-    assert not found, f"{where}:\n{describe(found)}"
+_no_serious_violations = assert_accessible
+
 
 
 def _deliveries(api: Any, intro: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.dashboards.axe import describe, violations
+from tests.dashboards.axe import assert_accessible
 from tests.dashboards.conftest import LiveServer, screenshot
 
 pytestmark = pytest.mark.browser
@@ -22,9 +22,7 @@ LINE_POINTS = """(selector) => {
 }"""
 
 
-def _no_serious_violations(page: Any, where: str) -> None:
-    found = violations(page)
-    assert not found, f"{where}:\n{describe(found)}"
+_no_serious_violations = assert_accessible
 
 
 def _fill_method_and_decision(page: Any, server: LiveServer) -> None:

@@ -4,19 +4,14 @@ shows what was done."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session
 
-from tests.dashboards.axe import describe, violations
-from tests.dashboards.conftest import LiveServer, screenshot
-from tests.factories import DecisionPayload, MethodPayload, introduction_payload
-from tracker.auth import SYSTEM, acting_as
+from tests.dashboards.axe import assert_accessible
+from tests.dashboards.conftest import LiveServer, admin_api, own_introduction, screenshot
 from tracker.timeutil import today
-from tracker.users import service as users_service
 
 pytestmark = pytest.mark.browser
 
@@ -26,36 +21,19 @@ WALK = [("data_requested", "Data bestilt"), ("data_received", "Data mottatt"),
 
 
 @pytest.fixture(scope="module")
-def api(live_server: LiveServer) -> Iterator[Any]:
+def api(live_server: LiveServer) -> Any:
     """The live server's API as an administrator (to prepare data and check the result)."""
-    with acting_as(SYSTEM), Session(live_server.app.extensions["tracker_engine"]) as db:
-        user = users_service.get_by_name(session=db, name="work-reassessment-admin")
-        if user is None:
-            user = users_service.create_user(session=db, name="work-reassessment-admin",
-                                             role="admin", email="wra@example.org")
-        token = users_service.issue_token(session=db, user=user)
-        db.commit()
-    client = live_server.app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    yield client
+    return admin_api(live_server, "work-reassessment-admin")
 
 
 @pytest.fixture(scope="module")
 def introduction(api: Any) -> dict[str, Any]:
-    """A temporary introduction of its own, so the demo's cases stay as the other tests need."""
-    method = api.post("/api/v1/methods", json=MethodPayload(nye_metoder_id="ID2026_977",
-                                                            active_substance="utfasimab"))
-    assert method.status_code == 201, method.json
-    decision = api.post("/api/v1/decisions", json=DecisionPayload(method_id=method.json["id"]))
-    assert decision.status_code == 201, decision.json
-    intro = api.post("/api/v1/introductions", json=introduction_payload(decision.json["id"]))
-    assert intro.status_code == 201, intro.json
-    return dict(intro.json)
+    """A temporary introduction of its own, so the demo data stay as the other tests need."""
+    return own_introduction(api, "ID2026_977", "utfasimab")
 
 
-def _no_serious_violations(page: Any, where: str) -> None:
-    found = violations(page)
-    assert not found, f"{where}:\n{describe(found)}"
+_no_serious_violations = assert_accessible
+
 
 
 def test_the_forum_walks_a_case_to_a_phase_out_decision_and_ticks_a_step(
