@@ -13,6 +13,12 @@ MODULES = [
     "tracker.analytics.survival",
     "tracker.analytics.comparison",
     "tracker.analytics.thinning",
+    "tracker.analytics.hazards",
+    "tracker.analytics.maturity",
+    "tracker.analytics.extrapolation",
+    "tracker.analytics.disclosure",
+    "tracker.outcomes.wording",
+    "tracker.outcomes.history",
 ]
 
 

@@ -120,7 +120,7 @@ def test_against_statsmodels_with_delayed_entry_and_an_assumed_weibull(client, i
     assert out["verdict"]["verdict"] in {"consistent", "worse", "better"}
     assert str(observed) in out["verdict"]["rule"] or "events" in out["verdict"]["rule"]
     assert out["rmst"]["tau"] > 0 and out["rmst"]["km"]["se"] > 0
-    assert out["assumed"]["curve"][0] == {"time": 0.0, "survival": 1.0}
+    assert out["assumed"]["curve"][0] == {"time": 0.0, "survival": 1.0, "extrapolated": False}
     # The assumed curve on the KM's own time grid, step by step.
     for step in out["km"]["steps"]:
         by_hand = float(np.exp(-((step["time"] / WEIBULL["scale"]) ** WEIBULL["shape"])))
@@ -193,7 +193,11 @@ def test_small_counts_are_suppressed_for_the_public(client, anonymous, intro):
               .json["groups"]}
     assert groups["Helse Nord"]["suppressed"] is True
     assert groups["Helse Nord"]["n_patients"] is None
-    assert groups["Helse Sør-Øst"]["n_patients"] == n - 3
+    # Exact counts would give Helse Nord away as a difference (60 in all - 57 = 3): the public
+    # sees counts rounded to multiples of 5, as every estimate it sees is computed from them.
+    shown = groups["Helse Sør-Øst"]["n_patients"]
+    assert shown % 5 == 0 and abs(shown - (n - 3)) <= 5
+    assert public["n_patients"] % 5 == 0 and public["counts_rounded_to"] == 5
     admin_groups = {g["group"]: g for g in client.get(f"{url}/breakdown?endpoint=OS&by=region")
                     .json["groups"]}
     assert admin_groups["Helse Nord"]["n_patients"] == 3

@@ -1,13 +1,15 @@
 """Comparing registry data with an assumed survival curve.
 
-:func:`one_sample_logrank` computes observed and expected deaths under the assumed curve
-from a count table; :func:`verdict` turns the result into one of four plain-language
-classifications.
+:func:`one_sample_logrank` computes observed and expected events under the assumed curve from a
+count table; :func:`verdict` classifies the result by a fixed rule and returns the rule's code
+with the numbers it used. Nothing here writes a sentence: the words (which depend on the
+endpoint, e.g. deaths for OS, progression or death for PFS, discontinuation for time on
+treatment) live in one catalogue, :mod:`tracker.outcomes.wording`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,16 +21,34 @@ from tracker.analytics._common import check_alpha
 from tracker.analytics.counts import prepare
 
 __all__ = [
-    "VERDICTS",
+    "KINDS",
+    "RULES",
     "TestUndefined",
     "one_sample_logrank",
     "poisson_rate_ci",
-    "undefined_rule",
+    "undefined_reason",
     "verdict",
 ]
 
-#: The possible verdicts.
-VERDICTS: tuple[str, ...] = ("consistent", "worse", "better", "too_little_data")
+#: What the data say about the assumption, whatever the endpoint: more events than assumed,
+#: fewer, consistent with it, or too little data to tell.
+KINDS: tuple[str, ...] = ("more_events", "fewer_events", "consistent", "too_little_data")
+
+#: The rule codes of :func:`verdict`, each naming the condition that decided.
+RULES: dict[str, str] = {
+    "oe_above": "more_events",
+    "oe_below": "fewer_events",
+    "oe_includes": "consistent",
+    "few_events": "too_little_data",
+    "short_follow_up": "too_little_data",
+    "few_events_short_follow_up": "too_little_data",
+}
+
+#: Why :func:`one_sample_logrank` gave no result (``TestUndefined.reason``), plus ``"failed"``
+#: for any other error (a malformed curve or table).
+UNDEFINED_REASONS: tuple[str, ...] = (
+    "survival_zero", "no_expected_events", "no_patients", "failed",
+)
 
 
 class TestUndefined(ValueError):
@@ -157,131 +177,21 @@ def one_sample_logrank(
     }
 
 
-def _fmt(x: float, lang: str = "en") -> str:
-    text = f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
-    if lang == "nb":  # decimal comma, narrow space between thousands
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+def undefined_reason(problem: ValueError | None) -> str:
+    """The code of why :func:`one_sample_logrank` gave no result (see ``UNDEFINED_REASONS``).
 
+    ``problem`` is the error it raised; None means there were no events to test.
 
-def _fixed(x: float, lang: str) -> str:
-    text = f"{x:.2f}"
-    return text.replace(".", ",") if lang == "nb" else text
-
-
-_UNITS_NB = {"months": "måneder", "days": "dager", "years": "år", "weeks": "uker"}
-
-
-def _unit(unit: str, lang: str) -> str:
-    return _UNITS_NB.get(unit, unit) if lang == "nb" else unit
-
-
-def _landmark_sentence(
-    landmarks: Sequence[Mapping[str, Any]], unit: str, lang: str = "en"
-) -> str:
-    nb = lang == "nb"
-    parts = []
-    for lm in landmarks:
-        when = f"{_fmt(float(lm['time']), lang)} {_unit(unit, lang)}"
-        observed = _fixed(float(lm["observed"]), lang)
-        text = (f"ved {when} observert overlevelse {observed}" if nb
-                else f"at {when} observed survival {observed}")
-        if lm.get("ci_lower") is not None and lm.get("ci_upper") is not None:
-            text += (f" ({_fixed(float(lm['ci_lower']), lang)}{'–' if nb else '-'}"
-                     f"{_fixed(float(lm['ci_upper']), lang)})")
-        if lm.get("assumed") is not None:
-            text += (" mot antatt " if nb else " vs assumed ") + _fixed(float(lm["assumed"]), lang)
-        parts.append(text)
-    if not parts:
-        return ""
-    return (" Landemerker: " if nb else " Landmarks: ") + "; ".join(parts) + "."
-
-
-def _too_little_data(
-    lang: str, events: int, min_events: int, max_follow_up: float, first_landmark: float,
-    unit: str,
-) -> str:
-    nb = lang == "nb"
-    reasons = []
-    if events < min_events:
-        reasons.append(f"bare {events} hendelser (færre enn {min_events})" if nb
-                       else f"only {events} events (fewer than {min_events})")
-    if max_follow_up < first_landmark:
-        longest, first = _fmt(max_follow_up, lang), _fmt(first_landmark, lang)
-        reasons.append(
-            f"lengste oppfølging {longest} {unit} er kortere enn første landemerke ved "
-            f"{first} {unit}" if nb else
-            f"longest follow-up {longest} {unit} is shorter than the first landmark at "
-            f"{first} {unit}"
-        )
-    joined = (" og " if nb else " and ").join(reasons)
-    return ("For lite data: " if nb else "Too little data: ") + joined + "."
-
-
-def undefined_rule(problem: ValueError | None, time_unit: str, lang: str) -> str:
-    """The sentence that explains why :func:`one_sample_logrank` gave no result, for a reader.
-
-    ``problem`` is the error it raised (None: there were no events to test).
+    Examples
+    --------
+    >>> undefined_reason(TestUndefined("survival_zero", "...", time=7.0))
+    'survival_zero'
     """
-    nb = lang == "nb"
-    start = ("Én-utvalgs log-rank-testen kunne ikke beregnes: " if nb
-             else "The one-sample log-rank test could not be computed: ")
-    reason = problem.reason if isinstance(problem, TestUndefined) else None
-    if reason == "survival_zero" and isinstance(problem, TestUndefined):
-        at, unit = _fmt(problem.time or 0.0, lang), _unit(time_unit, lang)
-        return start + (
-            f"den antatte kurven gir overlevelse 0 ved {at} {unit}, mens pasienter fortsatt "
-            "følges opp. Kontroller kurvens tidsenhet, eller forleng punktene." if nb else
-            f"the assumed curve gives survival 0 at {at} {unit} while patients are still "
-            "followed. Check the curve's time unit or extend its points."
-        )
-    if reason == "no_expected_events":
-        return start + (
-            "ingen oppfølgingstid under den antatte hasarden (går alle pasienter ut ved tid 0?)."
-            if nb else "no follow-up time under the assumed hazard (do all patients exit at "
-            "time 0?)."
-        )
-    if reason == "no_patients" or problem is None:
-        return start + ("ingen pasienter eller hendelser å teste." if nb
-                        else "no patients or events to test.")
-    # A malformed curve or table is a fault of the program or the stored data: quote it as is.
-    return start + (f"teknisk feil ({problem})." if nb else f"{problem}")
-
-
-def _rule(kind: str, lang: str, w: Mapping[str, Any]) -> str:
-    """The sentence that explains a verdict, with its numbers, in English or Norwegian."""
-    nb = lang == "nb"
-    unit = _unit(w["time_unit"], lang)
-    extra = _landmark_sentence(w["landmarks"], w["time_unit"], lang)
-    if kind == "too_little_data":
-        return _too_little_data(lang, w["events"], w["min_events"], w["max_follow_up"],
-                                w["first_landmark"], unit) + extra
-    null = _fmt(w["null_ratio"], lang)
-    interval = _fixed(w["lower"], lang) + ("–" if nb else "-") + _fixed(w["upper"], lang)
-    follow_up = _fmt(w["max_follow_up"], lang)
-    percent = f"{w['confidence']:.0%}"
-    if nb:
-        ci_text = (f"{percent[:-1]} %-konfidensintervallet for observerte/forventede dødsfall "
-                   f"({interval})")
-        basis = f" ({w['events']} hendelser, oppfølging inntil {follow_up} {unit})."
-        sentence = {
-            "worse": f"Dårligere enn antatt: {ci_text} ligger helt over {null}, altså flere "
-                     "dødsfall enn den antatte kurven gir",
-            "better": f"Bedre enn antatt: {ci_text} ligger helt under {null}, altså færre "
-                      "dødsfall enn den antatte kurven gir",
-            "consistent": f"I tråd med antagelsene: {ci_text} omfatter {null}",
-        }[kind]
-    else:
-        ci_text = f"{percent} CI of observed/expected deaths {interval}"
-        basis = f" ({w['events']} events, follow-up up to {follow_up} {unit})."
-        sentence = {
-            "worse": f"Worse than assumed: the {ci_text} lies entirely above {null}, i.e. more "
-                     "deaths than the assumed curve predicts",
-            "better": f"Better than assumed: the {ci_text} lies entirely below {null}, i.e. "
-                      "fewer deaths than the assumed curve predicts",
-            "consistent": f"Consistent with the assumption: the {ci_text} includes {null}",
-        }[kind]
-    return sentence + basis + extra
+    if problem is None:
+        return "no_patients"
+    if isinstance(problem, TestUndefined):
+        return problem.reason
+    return "failed"
 
 
 def verdict(
@@ -290,40 +200,35 @@ def verdict(
     max_follow_up: float,
     first_landmark: float,
     ratio_ci: tuple[float, float],
-    landmarks: Sequence[Mapping[str, Any]] = (),
     min_events: int = 20,
     null_ratio: float = 1.0,
-    confidence: float = 0.95,
-    time_unit: str = "months",
-) -> dict[str, str]:
-    """Classify registry data against the assumed curve.
+) -> dict[str, Any]:
+    """Classify registry data against the assumed curve by a fixed rule.
 
-    Rule, applied in order: ``"too_little_data"`` if ``events < min_events`` or
-    ``max_follow_up < first_landmark``; ``"worse"`` (more deaths than assumed) if the lower
-    limit of the O/E interval is above ``null_ratio``; ``"better"`` if the upper limit is below
-    it; otherwise ``"consistent"``.
+    Rule, applied in order: too little data (``"few_events"`` if ``events < min_events``,
+    ``"short_follow_up"`` if ``max_follow_up < first_landmark``, ``"few_events_short_follow_up"``
+    if both); ``"oe_above"`` (more events than assumed) if the lower limit of the O/E interval is
+    above ``null_ratio``; ``"oe_below"`` (fewer) if the upper limit is below it; otherwise
+    ``"oe_includes"`` (consistent).
 
     Parameters
     ----------
     events, max_follow_up, first_landmark, ratio_ci
         Number of events, longest follow-up, first landmark time (same unit) and the O/E ratio
         interval from :func:`one_sample_logrank`.
-    landmarks : sequence of mappings, optional
-        Landmark comparisons with keys ``time, observed`` and optionally ``ci_lower, ci_upper,
-        assumed``; they are quoted in the sentence but do not change the verdict.
     min_events, null_ratio : keyword thresholds (defaults 20 and 1.0).
-    confidence, time_unit : used for wording only.
 
     Returns
     -------
     dict
-        ``{"verdict": ..., "rule": "<English sentence with the numbers>",
-        "rule_nb": "<the same in Norwegian (bokmål), decimal comma>"}``.
+        ``kind`` (one of :data:`KINDS`), ``rule`` (one of :data:`RULES`) and the numbers the
+        rule used: ``events, min_events, max_follow_up, first_landmark, ratio_ci, null_ratio``.
 
     Examples
     --------
-    >>> verdict(events=40, max_follow_up=24.0, first_landmark=12.0, ratio_ci=(1.1, 1.9))["verdict"]
-    'worse'
+    >>> result = verdict(events=40, max_follow_up=24.0, first_landmark=12.0, ratio_ci=(1.1, 1.9))
+    >>> result["kind"], result["rule"]
+    ('more_events', 'oe_above')
     """
     lower, upper = (float(x) for x in ratio_ci)
     if not (0 <= lower <= upper) or np.isnan(upper):
@@ -332,21 +237,23 @@ def verdict(
         )
     if events < 0 or max_follow_up < 0 or first_landmark < 0:
         raise ValueError("events, max_follow_up and first_landmark must be >= 0.")
-    if events < min_events or max_follow_up < first_landmark:
-        kind = "too_little_data"
+    few, short = events < min_events, max_follow_up < first_landmark
+    if few or short:
+        rule = "few_events_short_follow_up" if few and short else (
+            "few_events" if few else "short_follow_up")
     elif lower > null_ratio:
-        kind = "worse"
+        rule = "oe_above"
     elif upper < null_ratio:
-        kind = "better"
+        rule = "oe_below"
     else:
-        kind = "consistent"
-    wording = {
-        "events": events, "max_follow_up": max_follow_up, "first_landmark": first_landmark,
-        "lower": lower, "upper": upper, "landmarks": landmarks, "min_events": min_events,
-        "null_ratio": null_ratio, "confidence": confidence, "time_unit": time_unit,
-    }
+        rule = "oe_includes"
     return {
-        "verdict": kind,
-        "rule": _rule(kind, "en", wording),
-        "rule_nb": _rule(kind, "nb", wording),
+        "kind": RULES[rule],
+        "rule": rule,
+        "events": int(events),
+        "min_events": int(min_events),
+        "max_follow_up": float(max_follow_up),
+        "first_landmark": float(first_landmark),
+        "ratio_ci": (lower, upper),
+        "null_ratio": float(null_ratio),
     }

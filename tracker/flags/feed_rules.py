@@ -8,8 +8,9 @@ the clock against the dates (milestone dates, the agreement year, the review dat
   (`milestone_covered`) and its expected date is within ``delivery_lead_days`` or passed.
 - ``volume_threshold`` (agreement): an active pris–volum agreement whose patient count in the
   current agreement year has reached a tier above zero patients. No discount is ever shown.
-- ``outcome_divergence`` (introduction): the newest registry data are "worse" than the curve
-  assumed at introduction for at least one of OS, PFS, TTD.
+- ``outcome_divergence`` (introduction): the newest registry data differ from the curve assumed
+  at introduction in a way that calls for attention (`outcomes.wording.MEANINGS`): more deaths
+  or progressions than assumed (OS, PFS), or time on treatment longer or shorter (TTD).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from tracker.introductions.enums import Endpoint, IntroductionStatus
 from tracker.introductions.models import Milestone, ModelAssumption, TemporaryIntroduction
 from tracker.methods.models import Method
 from tracker.outcomes import service as outcomes_service
+from tracker.outcomes import wording
 from tracker.settings import Settings
 from tracker.timeutil import nb_date
 
@@ -231,13 +233,6 @@ def volume_thresholds(session: Session, as_of: date, settings: Settings) -> list
 
 # --- outcomes against the assumptions ----------------------------------------------------------
 
-ENDPOINT_NAMES = {
-    Endpoint.OS: "totaloverlevelse (OS)",
-    Endpoint.PFS: "progresjonsfri overlevelse (PFS)",
-    Endpoint.TTD: "tid på behandling (TTD)",
-}
-
-
 def _current_cuts(session: Session) -> dict[int, dict[str, str]]:
     """Return, per introduction with data, the data cut of each source's current delivery."""
     rows = session.exec(
@@ -254,7 +249,8 @@ def _current_cuts(session: Session) -> dict[int, dict[str, str]]:
 
 @rule(FlagKind.outcome_divergence)
 def outcome_divergence(session: Session, as_of: date, settings: Settings) -> list[FlagCandidate]:
-    """Introductions, not concluded, whose newest data are "worse" than assumed for an endpoint.
+    """Introductions, not concluded, whose newest data differ from the assumption in a way that
+    calls for attention (the verdict's `concern`) for an endpoint.
 
     Only introductions with a current delivery and only endpoints with an assumed curve are
     analysed (`outcomes_service.latest_verdict`, one full analysis each), so a sweep costs one
@@ -277,6 +273,7 @@ def outcome_divergence(session: Session, as_of: date, settings: Settings) -> lis
             continue
         verdicts: dict[str, str] = {}
         rules: dict[str, str] = {}
+        concerns: dict[str, str] = {}  # endpoint -> kind, where the verdict calls for attention
         for endpoint in Endpoint:
             if str(endpoint) not in assumed[intro.id]:
                 continue
@@ -289,20 +286,24 @@ def outcome_divergence(session: Session, as_of: date, settings: Settings) -> lis
             if verdict is not None:
                 verdicts[str(endpoint)] = verdict.verdict
                 rules[str(endpoint)] = verdict.rule_nb
-        worse = [e for e, v in verdicts.items() if v == "worse"]
-        if not worse:
+                if verdict.concern and verdict.kind is not None:
+                    concerns[str(endpoint)] = verdict.kind
+        # What a difference means depends on the endpoint (outcomes.wording.MEANINGS): more
+        # deaths or progressions are worse; time on treatment longer or shorter than assumed is
+        # a cost or tolerability question, flagged in its own words.
+        if not concerns:
             continue
-        named = ", ".join(ENDPOINT_NAMES[Endpoint(e)] for e in worse)
+        flagged = list(concerns)
         data = ", ".join(f"{code} datakutt {cut}" for code, cut in sorted(cuts[intro.id].items()))
         review = intro.review_date
         found.append(FlagCandidate(
             kind=FlagKind.outcome_divergence, subject_type=SubjectType.introduction,
             subject_id=intro.id, introduction_id=intro.id, link=introduction_link(intro.id),
-            message=(f"Registerdataene ({data}) er dårligere enn antatt ved innføringen for "
-                     f"{named}: flere hendelser enn den antatte kurven gir. Revurdering "
+            message=(f"Registerdataene ({data}) {wording.divergence_text(concerns)} Revurdering "
                      f"{review} ({when(review, as_of)})."),
-            facts={"method": method_label(method), "endpoints": worse,
-                   "rules": {e: rules[e] for e in worse}, "verdicts": verdicts,
+            facts={"method": method_label(method), "endpoints": flagged,
+                   "rules": {e: rules[e] for e in flagged}, "verdicts": verdicts,
+                   "meanings": {e: wording.meaning(e, k).code for e, k in concerns.items()},
                    "data_cuts": cuts[intro.id], "review_date": review.isoformat(),
                    "checked_on": as_of.isoformat()},
             due_date=review,

@@ -31,6 +31,7 @@ class BreakdownQuery(BaseModel):
     summary="Registry survival (Kaplan-Meier) against the curve assumed at introduction",
     query=s.OutcomesQuery,
     response=s.Outcomes,
+    errors=(403, 404),
 )
 def get_outcomes(introduction_id: int, query: s.OutcomesQuery) -> Any:
     return service.outcomes(

@@ -1,7 +1,11 @@
 """Real-world outcomes against the assumptions made at introduction.
 
 The registry rows are aggregated in the database to counts per time and event
-(`feeds_service.count_table`); every estimate here is computed from those counts.
+(`feeds_service.count_table`); every estimate here is computed from those counts. One path
+(`tracker.outcomes.analysis`): the delivery's count table -- rounded to multiples of 5 for readers
+without small-count access, so that nothing in their answer can reveal a count under 5 -- and the
+assumed curve, parsed once, give the numbers; the catalogue (`tracker.outcomes.wording`) gives the
+words.
 """
 
 from __future__ import annotations
@@ -15,18 +19,22 @@ import pandas as pd
 from pydantic import TypeAdapter
 from sqlmodel import Session, select
 
-from tracker.analytics import comparison, parametric, survival, thinning
+from tracker.analytics import parametric, survival, thinning
+from tracker.analytics.disclosure import round_counts
+from tracker.analytics.parametric import AssumedCurve
 from tracker.datasources.models import DataSource
-from tracker.errors import InvalidInput, NotFound, field_error
+from tracker.errors import Forbidden, InvalidInput, NotFound, field_error
 from tracker.feeds import service as feeds_service
 from tracker.introductions import service as introductions_service
 from tracker.introductions.models import OutcomeMeasure
+from tracker.outcomes import analysis, evidence, history, records
 from tracker.outcomes import schemas as s
+from tracker.outcomes.analysis import MIN_CELL, hide, num
 
 DEFAULT_LANDMARKS_MONTHS = (12.0, 24.0, 36.0)
-MIN_CELL = 5  # registries publish no count below 5
 RISK_TABLE_STEP_MONTHS = 6.0
 ASSUMED_GRID_POINTS = 241
+COMPLETENESS_FLAG = 0.10
 
 
 def _source_for(
@@ -74,91 +82,53 @@ def _landmark_times(session: Session, introduction_id: int, unit: str) -> list[f
     return [float(parametric.convert_time(float(m), "months", unit)) for m in months]
 
 
-def _small(count: Any) -> Any:
-    """Counts registries do not publish: 1 to 4 (for a number or a numpy array)."""
-    return (count > 0) & (count < MIN_CELL)
+def _curve(session: Session, introduction_id: int, endpoint: str) -> tuple[
+    AssumedCurve | None, dict[str, Any] | None
+]:
+    """The assumed curve for the endpoint, parsed once (and its stored JSON)."""
+    spec = introductions_service.assumption(
+        session=session, introduction_id=introduction_id, endpoint=endpoint
+    )
+    return (AssumedCurve.from_spec(spec) if spec else None), spec
 
 
-def _hide(value: int | float | None, suppress: bool) -> int | None:
-    """Return a count, or None if it is a small count the user may not see."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    count = int(round(value))
-    if suppress and _small(count):
-        return None
-    return count
+def _too_small(filters: dict[str, Any]) -> Forbidden:
+    chosen = ", ".join(f"{k}={v}" for k, v in filters.items())
+    return Forbidden(
+        f"Fewer than {MIN_CELL} patients match {chosen or 'this request'}: results for so few "
+        "patients are shown only to users with access to patient-level data, since they could "
+        "reveal individual patients.",
+        {"filters": filters, "minimum_patients": MIN_CELL},
+    )
 
 
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return None if math.isnan(value) or math.isinf(value) else value
-
-
-def _landmarks(
-    km: pd.DataFrame,
-    table: pd.DataFrame,
-    times: list[float],
-    spec: dict[str, Any] | None,
-    unit: str,
-    max_follow_up: float,
-    suppress: bool,
-) -> list[s.Landmark]:
-    if not times:
-        return []
-    at = survival.survival_at(km, times, table=table)
-    assumed = parametric.survival(spec, times, time_unit=unit) if spec else [None] * len(times)
-    out = []
-    for row, assumed_value in zip(at.itertuples(index=False), assumed, strict=True):
-        reached = row.time <= max_follow_up
-        lo, hi = (_num(row.ci_lower), _num(row.ci_upper)) if reached else (None, None)
-        a = _num(assumed_value)
-        inside = None
-        if reached and a is not None and lo is not None and hi is not None:
-            inside = bool(lo <= a <= hi)
-        out.append(
-            s.Landmark(
-                time=float(row.time),
-                km=_num(row.survival) if reached else None,
-                ci_lower=lo,
-                ci_upper=hi,
-                assumed=a,
-                assumed_inside_ci=inside,
-                at_risk=_hide(row.at_risk, suppress),
-            )
-        )
-    return out
+def _assumed(curve: AssumedCurve, spec: dict[str, Any], unit: str, horizon: float,
+             max_follow_up: float) -> s.Assumed:
+    end = min(horizon, curve.covers_until(unit))
+    grid = np.linspace(0.0, end, ASSUMED_GRID_POINTS)
+    values = np.asarray(curve.survival(grid, unit), dtype=np.float64)
+    covers = curve.covers_until(unit)
+    return s.Assumed(
+        distribution=curve.distribution,
+        source=spec.get("source"),
+        curve=_CURVE.validate_python([
+            {"time": t, "survival": v, "extrapolated": t > max_follow_up}
+            for t, v in zip(grid.tolist(), values.tolist(), strict=True)
+        ]),
+        median=curve.median(unit),
+        covers_until=None if math.isinf(covers) else covers,
+    )
 
 
 def _median(km: pd.DataFrame) -> s.Median:
     med = survival.median_survival(km)
     return s.Median(
-        value=_num(med["median"]), ci_lower=_num(med["ci_lower"]), ci_upper=_num(med["ci_upper"])
+        value=num(med["median"]), ci_lower=num(med["ci_lower"]), ci_upper=num(med["ci_upper"])
     )
 
 
-def _assumed(spec: dict[str, Any], unit: str, horizon: float) -> s.Assumed:
-    grid = np.linspace(0.0, horizon, ASSUMED_GRID_POINTS)
-    curve = parametric.survival(spec, grid, time_unit=unit)
-    below = np.flatnonzero(curve <= 0.5)
-    if below.size:
-        median = float(grid[below[0]])
-    else:
-        median = None
-    return s.Assumed(
-        distribution=spec["distribution"],
-        source=spec.get("source"),
-        curve=_CURVE.validate_python([
-            {"time": t, "survival": v}
-            for t, v in zip(grid.tolist(), np.asarray(curve, dtype=np.float64).tolist(),
-                            strict=True)
-        ]),
-        median=median,
-    )
-
-
-def _rmst(km: pd.DataFrame, spec: dict[str, Any] | None, unit: str, n_total: int) -> s.Rmst | None:
+def _rmst(km: pd.DataFrame, curve: AssumedCurve | None, unit: str, n_total: int
+          ) -> s.Rmst | None:
     try:
         tau = survival.default_tau(km, n_total=n_total)
     except ValueError:
@@ -167,11 +137,11 @@ def _rmst(km: pd.DataFrame, spec: dict[str, Any] | None, unit: str, n_total: int
         return None
     r = survival.rmst(km, tau)
     km_value = s.RmstValue(
-        rmst=r["rmst"], se=_num(r["se"]), ci_lower=_num(r["ci_lower"]), ci_upper=_num(r["ci_upper"])
+        rmst=r["rmst"], se=num(r["se"]), ci_lower=num(r["ci_lower"]), ci_upper=num(r["ci_upper"])
     )
     assumed = None
-    if spec is not None:
-        assumed = s.RmstValue(rmst=parametric.restricted_mean(spec, tau, time_unit=unit))
+    if curve is not None and tau <= curve.covers_until(unit):
+        assumed = s.RmstValue(rmst=curve.restricted_mean(tau, time_unit=unit))
     return s.Rmst(
         tau=tau,
         km=km_value,
@@ -180,100 +150,28 @@ def _rmst(km: pd.DataFrame, spec: dict[str, Any] | None, unit: str, n_total: int
     )
 
 
-def _logrank(
-    table: pd.DataFrame, spec: dict[str, Any], unit: str
-) -> tuple[s.OneSampleLogrank | None, ValueError | None]:
-    try:
-        result = comparison.one_sample_logrank(
-            table, lambda t: parametric.cumulative_hazard(spec, t, time_unit=unit)
-        )
-    except ValueError as exc:
-        return None, exc
-    lo, hi = result["ratio_ci"]
-    return s.OneSampleLogrank(
-        observed=result["observed"],
-        expected=result["expected"],
-        ratio=_num(result["ratio"]),
-        ratio_ci=(float(lo), _num(hi)),
-        chi2=_num(result["chi2"]),
-        p_value=_num(result["p_value"]),
-    ), None
-
-
 def _risk_times(max_follow_up: float, unit: str) -> list[float]:
     step = parametric.convert_time(RISK_TABLE_STEP_MONTHS, "months", unit)
     count = int(max_follow_up // step) + 1
     return [float(i * step) for i in range(count)]
 
 
-def _verdict(
-    *,
-    events: int,
-    max_follow_up: float,
-    landmarks: list[s.Landmark],
-    logrank: s.OneSampleLogrank | None,
-    problem: ValueError | None,
-    spec: dict[str, Any] | None,
-    unit: str,
-    first_landmark: float,
-) -> s.Verdict:
-    if spec is None:
-        return s.Verdict(
-            verdict="too_little_data",
-            label=s.VERDICT_LABELS_NB["too_little_data"],
-            rule="No assumed curve was fixed for this endpoint at introduction, so there is "
-            "nothing to compare with.",
-            rule_nb="Ingen antatt kurve ble fastsatt for dette endepunktet ved innføringen, så "
-            "det er ingenting å sammenligne med.",
-        )
-    if logrank is None or logrank.ratio_ci is None or logrank.ratio_ci[1] is None:
-        return s.Verdict(
-            verdict="too_little_data",
-            label=s.VERDICT_LABELS_NB["too_little_data"],
-            rule=comparison.undefined_rule(problem, unit, "en"),
-            rule_nb=comparison.undefined_rule(problem, unit, "nb"),
-        )
-    quoted = [
-        {
-            "time": lm.time,
-            "observed": lm.km,
-            "ci_lower": lm.ci_lower,
-            "ci_upper": lm.ci_upper,
-            "assumed": lm.assumed,
-        }
-        for lm in landmarks
-        if lm.km is not None
-    ]
-    result = comparison.verdict(
-        events=events,
-        max_follow_up=max_follow_up,
-        first_landmark=first_landmark,
-        ratio_ci=(logrank.ratio_ci[0], logrank.ratio_ci[1]),
-        landmarks=quoted,
-        time_unit=unit,
-    )
-    return s.Verdict(
-        verdict=result["verdict"],
-        label=s.VERDICT_LABELS_NB[result["verdict"]],
-        rule=result["rule"],
-        rule_nb=result["rule_nb"],
-    )
-
-
 def _counts(values: Any, suppress: bool) -> list[int | None]:
-    """`_hide` for a whole column at once."""
+    """`hide` for a whole column at once; every count is withheld when suppressed, so that
+    numbers at risk appear only in the at-risk table."""
     arr = np.asarray(values, dtype=np.float64)
+    if suppress:
+        return [None] * arr.size
     missing = np.isnan(arr)
     counts = np.rint(np.where(missing, 0.0, arr)).astype(np.int64)
-    hidden = missing | (suppress & _small(counts))
     out: list[int | None] = counts.tolist()
-    for i in np.flatnonzero(hidden).tolist():
+    for i in np.flatnonzero(missing).tolist():
         out[i] = None
     return out
 
 
 def _floats(values: Any) -> list[float | None]:
-    """`_num` for a whole column at once."""
+    """`num` for a whole column at once."""
     arr = np.asarray(values, dtype=np.float64)
     out: list[float | None] = arr.tolist()
     for i in np.flatnonzero(~np.isfinite(arr)).tolist():
@@ -289,17 +187,22 @@ _STEP_FIELDS = (
 
 
 def _steps(
-    km: pd.DataFrame, suppress: bool, spec: dict[str, Any] | None, unit: str
+    km: pd.DataFrame, suppress: bool, curve: AssumedCurve | None, unit: str
 ) -> list[s.KmStep]:
     # Column by column, then validated in one call: a few hundred rows per response.
     times = km["time"].to_numpy(dtype=np.float64)
-    assumed = (_floats(parametric.survival(spec, times, time_unit=unit)) if spec is not None
-               else [None] * len(times))
+    if curve is not None:
+        assumed_values = curve.survival(times, unit)
+        assumed = _floats(np.where(times <= curve.covers_until(unit), assumed_values, np.nan))
+    else:
+        assumed = [None] * len(times)
+    surv = km["survival"].to_numpy(dtype=np.float64)
+    at_zero = surv <= 0  # the band is not estimable where the estimate is 0 (R: NA)
     rows = zip(
         times.tolist(),
-        km["survival"].to_numpy(dtype=np.float64).tolist(),
-        _floats(km["ci_lower"]),
-        _floats(km["ci_upper"]),
+        surv.tolist(),
+        _floats(np.where(at_zero, np.nan, km["ci_lower"])),
+        _floats(np.where(at_zero, np.nan, km["ci_upper"])),
         _counts(km["at_risk"], suppress),
         _counts(km["events"], suppress),
         _counts(km["censored"], suppress),
@@ -311,22 +214,15 @@ def _steps(
 
 @dataclass
 class _Analysis:
-    """What every answer about one endpoint starts from: the delivery, its counts, the KM
-    estimate, the assumed curve and the landmarks, and the one-sample log-rank test."""
+    """What every answer about one endpoint starts from: the delivery and the comparison of its
+    count table (rounded if suppressed) with the assumed curve."""
 
     source: DataSource
     delivery: Any
     filters: dict[str, Any]
-    table: pd.DataFrame
-    n_patients: int
-    events: int
-    max_follow_up: float
-    km: pd.DataFrame
     spec: dict[str, Any] | None
-    landmark_times: list[float]
-    landmarks: list[s.Landmark]
-    logrank: s.OneSampleLogrank | None
-    problem: ValueError | None
+    comparison: analysis.Comparison
+    suppress: bool
 
 
 def _analyse(
@@ -352,33 +248,26 @@ def _analyse(
             "No patients in the delivery match these filters.",
             {"filters": filters, "delivery_id": delivery.id},
         )
-    km = survival.kaplan_meier(table)
-    spec = introductions_service.assumption(
-        session=session, introduction_id=introduction_id, endpoint=endpoint
-    )
-    max_follow_up = float(table["time"].max())
+    if suppress and n_patients < MIN_CELL:
+        raise _too_small(filters)
+    curve, spec = _curve(session, introduction_id, endpoint)
     landmark_times = _landmark_times(session, introduction_id, unit)
-    logrank, problem = _logrank(table, spec, unit) if spec else (None, None)
-    return _Analysis(
-        source=source, delivery=delivery, filters=filters, table=table, n_patients=n_patients,
-        events=int(table["events"].sum()), max_follow_up=max_follow_up, km=km, spec=spec,
-        landmark_times=landmark_times,
-        landmarks=_landmarks(km, table, landmark_times, spec, unit, max_follow_up, suppress),
-        logrank=logrank, problem=problem,
-    )
+    c = analysis.compare(analysis.table_for(table, suppress), curve, landmark_times, unit, suppress)
+    return _Analysis(source=source, delivery=delivery, filters=filters, spec=spec, comparison=c,
+                     suppress=suppress)
 
 
-def _verdict_of(a: _Analysis, unit: str) -> s.Verdict:
-    return _verdict(
-        events=a.events,
-        max_follow_up=a.max_follow_up,
-        landmarks=a.landmarks,
-        logrank=a.logrank,
-        problem=a.problem,
-        spec=a.spec,
-        unit=unit,
-        first_landmark=a.landmark_times[0] if a.landmark_times else 0.0,
-    )
+def _completeness(session: Session, delivery: Any, suppress: bool) -> list[s.Completeness]:
+    out = []
+    for variable, (missing, total) in records.completeness(session, delivery).items():
+        if suppress:
+            missing, total = (int(v) for v in round_counts([missing, total], MIN_CELL))
+        share = missing / total if total else None
+        out.append(s.Completeness(
+            variable=variable, missing=missing, share=share,
+            flagged=share is not None and share > COMPLETENESS_FLAG,
+        ))
+    return out
 
 
 def outcomes(
@@ -387,11 +276,20 @@ def outcomes(
     """Compare registry survival for one endpoint with the curve assumed at introduction."""
     suppress = not patient_level_access
     a = _analyse(session, introduction_id, query, suppress)
-    unit = str(query.time_unit)
-    thinned = thinning.thin_curve(a.km)
-    horizon = max([a.max_follow_up, *a.landmark_times])
-    risk_times = _risk_times(a.max_follow_up, unit)
-    at_risk = survival.numbers_at_risk(a.table, risk_times)
+    c = a.comparison
+    assert a.source.id is not None
+    unit, endpoint = str(query.time_unit), str(query.endpoint)
+    thinned = thinning.thin_curve(c.km)
+    horizon = max([c.max_follow_up, *c.landmark_times])
+    risk_times = _risk_times(c.max_follow_up, unit)
+    at_risk = survival.numbers_at_risk(c.table, risk_times)
+    intro = introductions_service.get(session=session, introduction_id=introduction_id)
+    first_landmark = c.landmark_times[0] if c.landmark_times else parametric.convert_time(
+        DEFAULT_LANDMARKS_MONTHS[0], "months", unit)
+
+    def hidden(value: Any) -> int | None:
+        return hide(value, suppress)
+
     return s.Outcomes(
         introduction_id=introduction_id,
         endpoint=query.endpoint,
@@ -403,25 +301,46 @@ def outcomes(
             file_name=a.delivery.file_name,
         ),
         filters=a.filters,
-        n_patients=_hide(a.n_patients, suppress),
-        n_events=_hide(a.events, suppress),
-        max_follow_up=a.max_follow_up,
+        n_patients=hidden(c.n_patients),
+        n_events=hidden(c.events),
+        max_follow_up=c.max_follow_up,
         km=s.KaplanMeier(
-            steps=_steps(thinned, suppress, a.spec, unit),
-            thinned=len(thinned) < len(a.km),
-            original_steps=len(a.km),
+            steps=_steps(thinned, suppress, c.curve, unit),
+            thinned=len(thinned) < len(c.km),
+            original_steps=len(c.km),
         ),
         numbers_at_risk=[
-            s.AtRisk(time=t, at_risk=_hide(n, suppress))
-            for t, n in zip(risk_times, at_risk, strict=True)
+            s.AtRisk(time=t, at_risk=hidden(n)) for t, n in zip(risk_times, at_risk, strict=True)
         ],
-        median=_median(a.km),
-        assumed=_assumed(a.spec, unit, horizon) if a.spec else None,
-        landmarks=a.landmarks,
-        rmst=_rmst(a.km, a.spec, unit, a.n_patients),
-        one_sample_logrank=a.logrank,
-        verdict=_verdict_of(a, unit),
+        median=_median(c.km),
+        assumed=(_assumed(c.curve, a.spec or {}, unit, horizon, c.max_follow_up)
+                 if c.curve else None),
+        landmarks=c.landmarks,
+        rmst=_rmst(c.km, c.curve, unit, c.n_patients),
+        one_sample_logrank=c.logrank,
+        verdict=analysis.verdict(c, endpoint, unit),
         small_counts_suppressed=suppress,
+        counts_rounded_to=MIN_CELL if suppress else None,
+        hazards=evidence.hazard_block(c.table, c.curve, unit, c.max_follow_up, hidden),
+        log_cumulative_hazard=evidence.log_cumulative_hazard_block(
+            c.km, c.curve, unit, c.max_follow_up),
+        extrapolation=(evidence.extrapolation_block(c.km, c.table, c.curve, unit, c.max_follow_up)
+                       if c.curve else None),
+        maturity=evidence.maturity_block(
+            table=c.table, curve=c.curve, unit=unit, n_patients=c.n_patients, events=c.events,
+            max_follow_up=c.max_follow_up, first_landmark=first_landmark,
+            data_cut=a.delivery.data_cut, review_date=intro.review_date,
+            completeness=_completeness(session, a.delivery, suppress), hide=hidden),
+        history=s.History(
+            deliveries=history.deliveries(
+                session, introduction_id=introduction_id, source_id=a.source.id,
+                source_code=a.source.code, current=a.delivery, current_comparison=c,
+                endpoint=endpoint, filters=a.filters, curve=c.curve,
+                landmark_times=c.landmark_times, unit=unit, suppress=suppress),
+            calendar=history.calendar(
+                session, delivery=a.delivery, endpoint=endpoint, filters=a.filters,
+                curve=c.curve, spec=a.spec, unit=unit, suppress=suppress),
+        ),
     )
 
 
@@ -446,9 +365,7 @@ def breakdown(
         group_by=group_by,
         time_unit=time_unit,
     )
-    spec = introductions_service.assumption(
-        session=session, introduction_id=introduction_id, endpoint=endpoint
-    )
+    curve, _spec = _curve(session, introduction_id, endpoint)
     landmark_times = _landmark_times(session, introduction_id, time_unit)
     suppress = not patient_level_access
     groups = []
@@ -460,7 +377,6 @@ def breakdown(
         )
         table = table.drop(columns=[group_by]).reset_index(drop=True)
         n = int(table["events"].sum() + table["censored"].sum())
-        events = int(table["events"].sum())
         if suppress and n < MIN_CELL:
             groups.append(
                 s.GroupSummary(
@@ -473,15 +389,17 @@ def breakdown(
                 )
             )
             continue
-        km = survival.kaplan_meier(table)
+        shown = analysis.table_for(table, suppress)
+        km = survival.kaplan_meier(shown)
         groups.append(
             s.GroupSummary(
                 group=label,
-                n_patients=n,
-                n_events=_hide(events, suppress),
+                n_patients=int(shown["entered"].sum()) if suppress else n,
+                n_events=hide(int(shown["events"].sum()), suppress),
                 median=_median(km),
-                landmarks=_landmarks(
-                    km, table, landmark_times, spec, time_unit, float(table["time"].max()), suppress
+                landmarks=analysis.landmarks(
+                    km, shown, landmark_times, curve, time_unit, float(shown["time"].max()),
+                    suppress,
                 ),
                 suppressed=False,
             )
@@ -506,11 +424,11 @@ def latest_verdict(*, session: Session, introduction_id: int, endpoint: str) -> 
     """Return the verdict on the newest data for an endpoint, or None if it cannot be computed.
 
     Computes only what the verdict rests on (KM, landmarks, the one-sample log-rank test), not
-    the curve, risk table, median or RMST of the full outcomes: the verdict is the same.
+    the curve, hazards, maturity or history of the full outcomes: the verdict is the same.
     """
     query = s.OutcomesQuery(endpoint=endpoint)  # type: ignore[arg-type]
     try:
-        analysis = _analyse(session, introduction_id, query, suppress=False)
+        a = _analyse(session, introduction_id, query, suppress=False)
     except (NotFound, InvalidInput):
         return None
-    return _verdict_of(analysis, str(query.time_unit))
+    return analysis.verdict(a.comparison, endpoint, str(query.time_unit))
