@@ -33,6 +33,10 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem("reassessments", "Revurderinger", "Reassessments", "/arbeid/revurderinger",
             "reassessments"),
     NavItem("register", "Registrer", "Register", "/arbeid/metoder", "methods", "write"),
+    NavItem("sources", "Datakilder", "Data sources", "/arbeid/datakilder", "data_sources",
+            "write"),
+    NavItem("notifications", "Mine varslinger", "My notifications", "/arbeid/varslinger",
+            "notifications"),
 )
 
 

@@ -9,13 +9,16 @@ def register(bp: Blueprint) -> None:
     """Add every page's routes."""
     from tracker.web.pages import (
         agreements,
+        datasources,
         deadlines,
         feeds,
         flags,
         introductions,
         methods,
+        notifications,
         reassessments,
     )
 
-    for module in (methods, introductions, feeds, flags, deadlines, reassessments, agreements):
+    for module in (methods, introductions, feeds, flags, deadlines, reassessments, agreements,
+                   datasources, notifications):
         module.register(bp)
