@@ -11,6 +11,7 @@ import pytest
 
 from tests.dashboards.axe import assert_accessible
 from tests.dashboards.conftest import LiveServer, admin_api, own_introduction, screenshot
+from tests.dashboards.test_browser import KM_DRAWN
 from tests.feeds.helpers import CRAFTED, csv_bytes
 
 pytestmark = pytest.mark.browser
@@ -88,6 +89,7 @@ def test_the_secretariat_uploads_an_extract_and_sees_the_progress_and_its_proven
 
     page.click("#curves-link")
     page.wait_for_url(f"**/dashboards/introduksjon/{introduction['id']}")
+    page.wait_for_function(KM_DRAWN)  # the new delivery's registry curve is drawn
 
 
 def test_a_bad_extract_shows_its_problems_table_and_stores_nothing(
