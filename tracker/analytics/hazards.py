@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.stats import chi2
 
 from tracker.analytics._common import FloatArray, check_alpha, check_times, z_value
-from tracker.analytics.comparison import poisson_rate_ci
-from tracker.analytics.counts import prepare
+from tracker.analytics.counts import PreparedTable, prepare
 
 __all__ = [
     "log_cumulative_hazard",
@@ -53,8 +53,10 @@ def person_time(table: pd.DataFrame, breaks: npt.ArrayLike) -> FloatArray:
     >>> person_time(count_table([2.0, 5.0, 9.0], [1, 0, 1], entry=[0.0, 3.0, 0.0]), [0, 4, 10])
     array([7., 6.])
     """
-    p = prepare(table)
-    b = _check_breaks(breaks)
+    return _person_time(prepare(table), _check_breaks(breaks))
+
+
+def _person_time(p: PreparedTable, b: FloatArray) -> FloatArray:
     start, width = b[:-1], np.diff(b)
     inside = np.clip(p.time[:, None] - start[None, :], 0.0, width[None, :])
     return (p.removed @ inside - p.entered @ inside).astype(np.float64)  # type: ignore[no-any-return]
@@ -86,7 +88,7 @@ def piecewise_hazard(
     alpha = check_alpha(alpha)
     p = prepare(table)
     b = _check_breaks(breaks)
-    pt = person_time(table, b)
+    pt = _person_time(p, b)
     # the interval of each time: (b[k], b[k+1]], the first closed at b[0]
     k = np.searchsorted(b, p.time, side="left") - 1
     k[p.time == b[0]] = 0
@@ -94,9 +96,13 @@ def piecewise_hazard(
     events = np.bincount(k[ok], weights=p.events[ok], minlength=b.size - 1)
     hazard = np.full(b.size - 1, np.nan)
     lower, upper = hazard.copy(), hazard.copy()
-    for i in np.flatnonzero(pt > 0):
-        hazard[i] = events[i] / pt[i]
-        lower[i], upper[i] = poisson_rate_ci(int(round(events[i])), float(pt[i]), alpha)
+    at = pt > 0
+    d = np.round(events[at])
+    hazard[at] = d / pt[at]
+    with np.errstate(invalid="ignore"):  # chi2 with 0 degrees of freedom: the limit is 0
+        low = np.where(d > 0, chi2.ppf(alpha / 2, 2 * d), 0.0)
+    lower[at] = np.nan_to_num(low) / 2 / pt[at]
+    upper[at] = chi2.ppf(1 - alpha / 2, 2 * (d + 1)) / 2 / pt[at]
     return pd.DataFrame({
         "start": b[:-1], "end": b[1:], "events": events, "person_time": pt,
         "hazard": hazard, "ci_lower": lower, "ci_upper": upper,
@@ -119,7 +125,10 @@ def nelson_aalen(table: pd.DataFrame) -> pd.DataFrame:
     >>> nelson_aalen(count_table([1.0, 2.0, 2.0, 3.0], [1, 1, 1, 0]))["cumulative_hazard"].tolist()
     [0.25, 0.9166666666666666]
     """
-    p = prepare(table)
+    return _nelson_aalen(prepare(table))
+
+
+def _nelson_aalen(p: PreparedTable) -> pd.DataFrame:
     rows = p.events > 0
     n, d = p.at_risk[rows], p.events[rows]
     increment = d / n
@@ -156,8 +165,8 @@ def smoothed_hazard(
     b = float(bandwidth)
     if not (np.isfinite(b) and b > 0):
         raise ValueError(f"bandwidth must be a positive time, got {bandwidth!r}.")
-    na = nelson_aalen(table)
     p = prepare(table)
+    na = _nelson_aalen(p)
     weights = _epanechnikov((t[:, None] - na["time"].to_numpy()[None, :]) / b)
     hazard = weights @ na["increment"].to_numpy() / b
     variance = weights**2 @ (na["events"] / na["at_risk"] ** 2).to_numpy() / b**2

@@ -17,7 +17,7 @@ import pandas as pd
 
 from tracker.analytics.counts import prepare
 from tracker.analytics.parametric import AssumedCurve
-from tracker.analytics.survival import kaplan_meier, median_survival
+from tracker.analytics.survival import kaplan_meier
 
 __all__ = ["MATURITY_RULES", "classify", "median_follow_up", "project", "reverse_kaplan_meier"]
 
@@ -52,7 +52,13 @@ def median_follow_up(table: pd.DataFrame) -> float | None:
     >>> median_follow_up(count_table([1.0, 2.0, 3.0, 4.0], [1, 0, 0, 0]))
     3.0
     """
-    return median_survival(reverse_kaplan_meier(table))["median"]
+    p = prepare(table)
+    # the product-limit of the censorings (events censor), as reverse_kaplan_meier computes it
+    factor = np.ones_like(p.at_risk)
+    np.divide(p.at_risk - p.censored, p.at_risk, out=factor, where=p.at_risk > 0)
+    curve = np.cumprod(factor)
+    hits = np.flatnonzero(curve <= 0.5 + 1e-12)  # the tolerance of median_survival
+    return float(p.time[hits[0]]) if hits.size else None
 
 
 def project(

@@ -32,6 +32,9 @@ class BreakdownQuery(BaseModel):
     query=s.OutcomesQuery,
     response=s.Outcomes,
     errors=(403, 404),
+    # A pure function of the request, the viewer and the stored data, and the heaviest answer
+    # the API gives: kept while the data is unchanged (tracker.answers).
+    keep_answers=True,
 )
 def get_outcomes(introduction_id: int, query: s.OutcomesQuery) -> Any:
     return service.outcomes(

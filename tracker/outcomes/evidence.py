@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import TypeAdapter
 
-from tracker.analytics import extrapolation, hazards, maturity, thinning
+from tracker.analytics import extrapolation, hazards, maturity
 from tracker.analytics.parametric import AssumedCurve, convert_time
 from tracker.outcomes import schemas as s
 from tracker.outcomes import wording
@@ -23,10 +24,24 @@ MIN_HAZARD_INTERVALS = 4
 SMOOTHING_POINTS = 101
 BANDWIDTH_FRACTION = 1.0 / 8.0
 LOG_POINTS = 100
+LOG_POINTS_DRAWN = 300
 EXTRAPOLATION_POINTS = 121
 MIN_EVENTS = 20
 
 Hide = Callable[[Any], int | None]
+# Lists are validated in one call each: a few hundred points per answer.
+_INTERVALS = TypeAdapter(list[s.HazardInterval])
+_POINTS = TypeAdapter(list[s.HazardPoint])
+_LOG_POINTS = TypeAdapter(list[s.LogPoint])
+_CURVE = TypeAdapter(list[s.CurvePoint])
+
+
+def _floats(values: Any) -> list[float | None]:
+    arr = np.asarray(values, dtype=np.float64)
+    out: list[float | None] = arr.tolist()
+    for i in np.flatnonzero(~np.isfinite(arr)).tolist():
+        out[i] = None
+    return out
 
 
 def _num(value: Any) -> float | None:
@@ -53,30 +68,36 @@ def hazard_block(
     breaks = np.arange(0.0, max_follow_up, step)
     breaks = np.append(breaks, max_follow_up)
     pieces = hazards.piecewise_hazard(table, breaks)
-    intervals = []
-    for row in pieces.itertuples(index=False):
-        assumed = None
-        if curve is not None and _covered(curve, row.end, unit):
-            cum = curve.cumulative_hazard([row.start, row.end], unit)
-            assumed = _num((cum[1] - cum[0]) / (row.end - row.start))
-        intervals.append(s.HazardInterval(
-            start=float(row.start), end=float(row.end), events=hide(row.events),
-            person_time=float(row.person_time), hazard=_num(row.hazard),
-            ci_lower=_num(row.ci_lower), ci_upper=_num(row.ci_upper), assumed=assumed,
-        ))
+    starts, ends = pieces["start"].to_numpy(), pieces["end"].to_numpy()
+    assumed = np.full(starts.size, np.nan)
+    if curve is not None:
+        covered = ends <= curve.covers_until(unit)
+        with np.errstate(invalid="ignore"):
+            average = (curve.cumulative_hazard(ends, unit) - curve.cumulative_hazard(starts, unit)
+                       ) / (ends - starts)
+        assumed = np.where(covered, average, np.nan)
+    intervals = _INTERVALS.validate_python([
+        {"start": a, "end": b, "events": hide(d), "person_time": pt, "hazard": h,
+         "ci_lower": lo, "ci_upper": hi, "assumed": av}
+        for a, b, d, pt, h, lo, hi, av in zip(
+            starts.tolist(), ends.tolist(), pieces["events"].tolist(),
+            pieces["person_time"].tolist(), _floats(pieces["hazard"]),
+            _floats(pieces["ci_lower"]), _floats(pieces["ci_upper"]), _floats(assumed),
+            strict=True)
+    ])
     bandwidth = max_follow_up * BANDWIDTH_FRACTION
     grid = np.linspace(0.0, max_follow_up, SMOOTHING_POINTS)
     smooth = hazards.smoothed_hazard(table, grid, bandwidth)
     assumed_h = (curve.hazard(grid, unit) if curve is not None else np.full(grid.size, np.nan))
     if curve is not None:
         assumed_h = np.where(grid <= curve.covers_until(unit), assumed_h, np.nan)
-    points = [
-        s.HazardPoint(time=float(t), hazard=_num(h), ci_lower=_num(lo), ci_upper=_num(hi),
-                      edge=bool(edge), assumed=_num(a))
+    points = _POINTS.validate_python([
+        {"time": t, "hazard": h, "ci_lower": lo, "ci_upper": hi, "edge": edge, "assumed": a}
         for t, h, lo, hi, edge, a in zip(
-            grid, smooth["hazard"], smooth["ci_lower"], smooth["ci_upper"], smooth["edge"],
-            assumed_h, strict=True)
-    ]
+            grid.tolist(), _floats(smooth["hazard"]), _floats(smooth["ci_lower"]),
+            _floats(smooth["ci_upper"]), smooth["edge"].tolist(), _floats(assumed_h),
+            strict=True)
+    ])
     return s.Hazards(interval_length=float(step), intervals=intervals, bandwidth=bandwidth,
                      smoothed=points)
 
@@ -88,16 +109,13 @@ def log_cumulative_hazard_block(
     frame = hazards.log_cumulative_hazard(km)
     observed: list[s.LogPoint] = []
     if len(frame):
-        y = frame["log_cumulative_hazard"].to_numpy()
-        spread = float(y.max() - y.min()) or 1.0
-        drawn = pd.DataFrame({"time": frame["log_time"], "survival": -(y - y.min()) / spread})
-        kept = thinning.thin_curve(drawn, max_points=400)
-        rows = frame.set_index("log_time").loc[kept["time"]]
-        observed = [
-            s.LogPoint(time=float(r.time), log_time=float(lt), log_cumulative_hazard=float(v))
-            for lt, r, v in zip(rows.index, rows.itertuples(), rows["log_cumulative_hazard"],
-                                strict=True)
-        ]
+        rows = frame.iloc[_spread_out(frame["log_time"].to_numpy(),
+                                      frame["log_cumulative_hazard"].to_numpy())]
+        observed = _LOG_POINTS.validate_python([
+            {"time": t, "log_time": lt, "log_cumulative_hazard": v}
+            for t, lt, v in zip(rows["time"].tolist(), rows["log_time"].tolist(),
+                                rows["log_cumulative_hazard"].tolist(), strict=True)
+        ])
     assumed: list[s.LogPoint] = []
     slope = None
     if curve is not None:
@@ -107,16 +125,29 @@ def log_cumulative_hazard_block(
             grid = np.geomspace(start, end, LOG_POINTS)
             cum = curve.cumulative_hazard(grid, unit)
             ok = (cum > 0) & np.isfinite(cum)
-            assumed = [
-                s.LogPoint(time=float(t), log_time=float(np.log(t)),
-                           log_cumulative_hazard=float(np.log(h)))
-                for t, h in zip(grid[ok], cum[ok], strict=True)
-            ]
+            assumed = _LOG_POINTS.validate_python([
+                {"time": t, "log_time": lt, "log_cumulative_hazard": v}
+                for t, lt, v in zip(grid[ok].tolist(), np.log(grid[ok]).tolist(),
+                                    np.log(cum[ok]).tolist(), strict=True)
+            ])
         if curve.distribution == "weibull":
             slope = float(curve.parameters["shape"])
         elif curve.distribution == "exponential":
             slope = 1.0
     return s.LogCumulativeHazard(observed=observed, assumed=assumed, assumed_slope=slope)
+
+
+def _spread_out(x: Any, y: Any) -> Any:
+    """Indices of at most about LOG_POINTS_DRAWN points evenly spread along the drawn line
+    (distance on both axes scaled to their ranges), always with the first and last."""
+    if x.size <= LOG_POINTS_DRAWN:
+        return np.arange(x.size)
+    scaled = np.column_stack(((x - x.min()) / (np.ptp(x) or 1.0),
+                              (y - y.min()) / (np.ptp(y) or 1.0)))
+    along = np.concatenate(([0.0], np.cumsum(np.hypot(*np.diff(scaled, axis=0).T))))
+    bins = np.floor(along / (along[-1] / LOG_POINTS_DRAWN)) if along[-1] > 0 else along
+    first = np.unique(bins, return_index=True)[1]
+    return np.unique(np.append(first, x.size - 1))
 
 
 def extrapolation_block(
@@ -152,8 +183,10 @@ def extrapolation_block(
         required_hazard=_num(result["required_hazard"]),
         assumed_hazard=_num(result["assumed_hazard"]),
         assumed_hazard_at_tau=_num(result["assumed_hazard_at_tau"]),
-        curve=[s.CurvePoint(time=float(t), survival=float(v), extrapolated=bool(t > max_follow_up))
-               for t, v in zip(grid, values, strict=True)],
+        curve=_CURVE.validate_python([
+            {"time": t, "survival": v, "extrapolated": t > max_follow_up}
+            for t, v in zip(grid.tolist(), values.tolist(), strict=True)
+        ]),
     )
 
 

@@ -111,25 +111,26 @@ def quarter_ends(first: date, last: date) -> list[date]:
     return out
 
 
-def _weighted_table(
-    exit_: np.ndarray, event: np.ndarray, entry: np.ndarray, weight: np.ndarray
+def _day_table(
+    exit_days: np.ndarray, event: np.ndarray, entry: np.ndarray, weight: np.ndarray, unit: str
 ) -> pd.DataFrame:
-    """A count table from grouped courses (exit, event, entry, how many)."""
-    times, inverse = np.unique(np.concatenate((exit_, entry)), return_inverse=True)
-    n = exit_.size
-    exits = np.bincount(inverse[:n], weights=weight, minlength=times.size)
-    events = np.bincount(inverse[:n], weights=weight * event, minlength=times.size)
-    entered = np.bincount(inverse[n:], weights=weight, minlength=times.size)
+    """A count table from grouped courses in whole days (exit, event, entry, how many)."""
+    size = int(max(exit_days.max(initial=0), entry.max(initial=0))) + 1
+    exits = np.bincount(exit_days, weights=weight, minlength=size)
+    events = np.bincount(exit_days, weights=weight * event, minlength=size)
+    entered = np.bincount(entry, weights=weight, minlength=size)
+    times = np.flatnonzero((exits > 0) | (entered > 0))
     return pd.DataFrame({
-        "time": times.astype(np.float64), "events": np.rint(events).astype(np.int64),
-        "censored": np.rint(exits - events).astype(np.int64),
-        "entered": np.rint(entered).astype(np.int64),
+        "time": convert_time(times.astype(np.float64), "days", unit),
+        "events": np.rint(events[times]).astype(np.int64),
+        "censored": np.rint(exits[times] - events[times]).astype(np.int64),
+        "entered": np.rint(entered[times]).astype(np.int64),
     })
 
 
 def _point(when: date, groups: dict[str, np.ndarray], curve: AssumedCurve, unit: str,
            suppress: bool) -> s.CalendarPoint:
-    followed = when.toordinal() - groups["start"]  # days of follow-up available at `when`
+    followed = records.epoch_day(when) - groups["start"]  # follow-up available at `when`
     exit_days = np.minimum(groups["days"], followed)
     entry = groups["entry"]
     keep = (followed > 0) & ((entry == 0) | (entry < exit_days))
@@ -138,10 +139,8 @@ def _point(when: date, groups: dict[str, np.ndarray], curve: AssumedCurve, unit:
     if n == 0 or (suppress and n < analysis.MIN_CELL):
         return empty
     event = (groups["event"][keep] == 1) & (groups["days"][keep] <= followed[keep])
-    table = _weighted_table(
-        convert_time(exit_days[keep].astype(np.float64), "days", unit), event.astype(np.float64),
-        convert_time(entry[keep].astype(np.float64), "days", unit),
-        groups["count"][keep].astype(np.float64))
+    table = _day_table(exit_days[keep], event.astype(np.float64), entry[keep],
+                       groups["count"][keep].astype(np.float64), unit)
     table = analysis.table_for(table, suppress)
     covers = curve.covers_until(unit)
     if covers < float(table["time"].max()):
@@ -171,7 +170,7 @@ def calendar(
         groups = records.courses(session, delivery.id, endpoint, filters)
         if groups["start"].size == 0:
             return []
-        first = date.fromordinal(int(groups["start"].min()))
+        first = date(1970, 1, 1) + timedelta(days=int(groups["start"].min()))
         return [_point(when, groups, curve, unit, suppress)
                 for when in quarter_ends(first, delivery.data_cut)]
 

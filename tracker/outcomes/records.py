@@ -12,11 +12,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from datetime import date
+from itertools import chain
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from tracker.feeds.columns import REGIONS
@@ -31,6 +32,7 @@ COMPLETENESS_VARIABLES: tuple[str, ...] = (
 STOP_REASON = "stop_reason"
 ENDPOINT_COLUMNS = {"OS": ("os_days", "os_event"), "PFS": ("pfs_days", "pfs_event"),
                     "TTD": ("ttd_days", "ttd_event")}
+FILTERS = ("region", "health_trust", "subgroup")
 
 T = TypeVar("T")
 
@@ -87,39 +89,52 @@ def _completeness(session: Session, delivery: FeedDelivery) -> dict[str, tuple[i
     return out
 
 
-def _condition(table: Any, key: str, value: Any) -> Any:
-    if key == "region":
-        value = REGIONS.get(str(value).strip().lower(), value)
-    return table.c[key] == value
-
-
 def courses(
     session: Session, delivery_id: int, endpoint: str, filters: Mapping[str, Any]
 ) -> dict[str, npt.NDArray[np.int64]]:
     """The delivery's courses grouped by start date, entry, exit day and event, with counts.
 
-    ``start`` is the start date's ordinal (days); courses that never were at risk (entry at or
-    after exit) are left out, as in the count tables.
+    ``start`` is the start date in days since 1970-01-01; courses that never were at risk
+    (entry at or after exit) are left out, as in the count tables.
     """
-    table = FeedRecord.__table__  # type: ignore[attr-defined]
-    days_col, event_col = ENDPOINT_COLUMNS[endpoint]
-    days, event, entry = table.c[days_col], table.c[event_col], table.c.entry_days
-    rows = session.execute(
-        select(table.c.treatment_start, entry, days, event, func.count())
-        .where(table.c.delivery_id == delivery_id, or_(entry == 0, entry < days),
-               *(_condition(table, k, v) for k, v in filters.items()))
-        .group_by(table.c.treatment_start, entry, days, event)
-    ).all()
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return {"start": empty, "entry": empty, "days": empty, "event": empty, "count": empty}
-    start = np.fromiter((_ordinal(r[0]) for r in rows), dtype=np.int64, count=len(rows))
-    values = np.asarray([tuple(r[1:]) for r in rows], dtype=np.int64)
-    return {"start": start, "entry": values[:, 0], "days": values[:, 1],
-            "event": values[:, 2], "count": values[:, 3]}
+    days, event = ENDPOINT_COLUMNS[endpoint]
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    where = [f"delivery_id = {marker}", f"(entry_days = 0 OR entry_days < {days})"]
+    params: list[Any] = [delivery_id]
+    for key, value in filters.items():
+        if key not in FILTERS:
+            raise ValueError(f"cannot filter courses on {key!r}; use one of {FILTERS}.")
+        if key == "region":
+            value = REGIONS.get(str(value).strip().lower(), value)
+        where.append(f"{key} = {marker}")
+        params.append(value)
+    # Straight from the driver's cursor: tens of thousands of rows, no row objects (as
+    # tracker.feeds.counts.load reads the stored count tables).
+    start = ("CAST(julianday(treatment_start) - 2440587.5 AS INTEGER)"
+             if connection.dialect.name == "sqlite" else "(treatment_start - DATE '1970-01-01')")
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            f"SELECT {start}, entry_days, {days}, {event}, COUNT(*) "
+            f"FROM {FeedRecord.__tablename__} WHERE {' AND '.join(where)} "
+            f"GROUP BY treatment_start, entry_days, {days}, {event}",
+            tuple(params),
+        )
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    values = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=5 * len(rows))
+    values = values.reshape(len(rows), 5)
+    return {name: values[:, i] for i, name in
+            enumerate(("start", "entry", "days", "event", "count"))}
 
 
-def _ordinal(value: Any) -> int:
-    if isinstance(value, date):
-        return value.toordinal()
-    return date.fromisoformat(str(value)[:10]).toordinal()
+_EPOCH = date(1970, 1, 1)
+
+
+def epoch_day(value: Any) -> int:
+    """Days since 1970-01-01 of a date (or its ISO text)."""
+    if not isinstance(value, date):
+        value = date.fromisoformat(str(value)[:10])
+    return (value - _EPOCH).days

@@ -13,14 +13,6 @@ VerdictKind = Literal["consistent", "worse", "better", "too_little_data"]
 ComparisonKind = Literal["more_events", "fewer_events", "consistent", "too_little_data"]
 GroupBy = Literal["region", "health_trust", "subgroup"]
 
-VERDICT_LABELS_NB: dict[str, str] = {
-    "consistent": "I tråd med antagelsene",
-    "worse": "Dårligere enn antatt",
-    "better": "Bedre enn antatt",
-    "too_little_data": "For lite data",
-}
-
-
 class OutcomesQuery(BaseModel):
     """Query parameters of the outcomes endpoint."""
 
@@ -71,7 +63,8 @@ class AtRisk(BaseModel):
 
 
 class Median(BaseModel):
-    value: float | None = Field(description="Null if the curve never reaches 0.5.")
+    value: float | None = Field(description="Null if the curve never reaches 0.5; a limit is "
+                                "null where it is not reached or not estimable (S = 0).")
     ci_lower: float | None
     ci_upper: float | None
 

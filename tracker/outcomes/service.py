@@ -217,6 +217,7 @@ class _Analysis:
     """What every answer about one endpoint starts from: the delivery and the comparison of its
     count table (rounded if suppressed) with the assumed curve."""
 
+    introduction: Any
     source: DataSource
     delivery: Any
     filters: dict[str, Any]
@@ -228,7 +229,7 @@ class _Analysis:
 def _analyse(
     session: Session, introduction_id: int, query: s.OutcomesQuery, suppress: bool
 ) -> _Analysis:
-    introductions_service.get(session=session, introduction_id=introduction_id)
+    intro = introductions_service.get(session=session, introduction_id=introduction_id)
     endpoint, unit = str(query.endpoint), str(query.time_unit)
     source = _source_for(session, introduction_id, endpoint, query.source)
     delivery = _delivery(session, introduction_id, source)
@@ -253,8 +254,8 @@ def _analyse(
     curve, spec = _curve(session, introduction_id, endpoint)
     landmark_times = _landmark_times(session, introduction_id, unit)
     c = analysis.compare(analysis.table_for(table, suppress), curve, landmark_times, unit, suppress)
-    return _Analysis(source=source, delivery=delivery, filters=filters, spec=spec, comparison=c,
-                     suppress=suppress)
+    return _Analysis(introduction=intro, source=source, delivery=delivery, filters=filters,
+                     spec=spec, comparison=c, suppress=suppress)
 
 
 def _completeness(session: Session, delivery: Any, suppress: bool) -> list[s.Completeness]:
@@ -283,7 +284,6 @@ def outcomes(
     horizon = max([c.max_follow_up, *c.landmark_times])
     risk_times = _risk_times(c.max_follow_up, unit)
     at_risk = survival.numbers_at_risk(c.table, risk_times)
-    intro = introductions_service.get(session=session, introduction_id=introduction_id)
     first_landmark = c.landmark_times[0] if c.landmark_times else parametric.convert_time(
         DEFAULT_LANDMARKS_MONTHS[0], "months", unit)
 
@@ -329,7 +329,7 @@ def outcomes(
         maturity=evidence.maturity_block(
             table=c.table, curve=c.curve, unit=unit, n_patients=c.n_patients, events=c.events,
             max_follow_up=c.max_follow_up, first_landmark=first_landmark,
-            data_cut=a.delivery.data_cut, review_date=intro.review_date,
+            data_cut=a.delivery.data_cut, review_date=a.introduction.review_date,
             completeness=_completeness(session, a.delivery, suppress), hide=hidden),
         history=s.History(
             deliveries=history.deliveries(
