@@ -63,6 +63,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
         "admin",
     },
     ("GET", "/api/v1/introductions/{introduction_id}/reassessments"): LOGGED_IN,
+    ("GET", "/api/v1/reassessments"): LOGGED_IN,
     ("GET", "/api/v1/reassessments/{case_id}"): LOGGED_IN,
     ("POST", "/api/v1/reassessments/{case_id}/transitions"): {"secretariat", "forum", "admin"},
     ("POST", "/api/v1/reassessments/{case_id}/decision"): {"secretariat", "forum", "admin"},
