@@ -20,7 +20,7 @@ from tracker.agreements import service as agreements_service
 from tracker.datasources import service as datasources_service
 from tracker.deadlines import service as deadlines_service
 from tracker.decisions import service as decisions_service
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import Forbidden, InvalidInput, NotFound
 from tracker.feeds import service as feeds_service
 from tracker.flags import feed_rules
 from tracker.flags import service as flags_service
@@ -374,6 +374,8 @@ def outcomes(
         return "in.no_source"
     except NotFound:
         return "in.no_delivery_from"
+    except Forbidden:
+        return "in.too_few"  # fewer than 5 patients: not shown without patient-level access
 
 
 def breakdown(
@@ -390,6 +392,8 @@ def breakdown(
         return "in.no_source"
     except NotFound:
         return "in.no_delivery_from"
+    except Forbidden:
+        return "in.too_few"  # fewer than 5 patients: not shown without patient-level access
 
 
 # --- agreements --------------------------------------------------------------------------------

@@ -28,6 +28,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "login.link": ("Logg inn", "Log in"),
     "logout": ("Logg ut", "Log out"),
     "nav.label": ("Hovedmeny", "Main"),
+    "in.too_few": (
+        "For få pasienter til å vise resultater (under 5): det vises bare for roller med "
+        "tilgang til data på pasientnivå, fordi så små tall kan avsløre enkeltpasienter.",
+        "Too few patients to show results (under 5): they are shown only to roles with access "
+        "to patient-level data, since such small numbers could reveal individual patients.",
+    ),
     "in.actions": ("Arbeid med innføringen", "Work on the introduction"),
     "login.flags": (
         "Logg inn for å se varsler om frister.", "Log in to see deadline flags."
