@@ -109,8 +109,8 @@ def test_phase_out_creates_a_dated_plan_that_the_sweep_follows(client):
     [flag] = flags(client, kind="phaseout_deadline")
     assert flag["subject_type"] == "phaseout_step"
     assert flag["link"] == f"/api/v1/phaseout-plans/{plan['id']}"
-    assert flag["message"] == ("Ingen nye pasienter startes på behandling fra 2027-06-01. "
-                               "Frist 2027-06-01 (om 30 dager).")
+    assert flag["message"] == ("Ingen nye pasienter startes på behandling fra 01.06.2027. "
+                               "Frist 01.06.2027 (om 30 dager).")
     sweep(client, "2027-06-05")
     [late] = flags(client, kind="phaseout_deadline")
     assert late["id"] == flag["id"] and late["facts"]["step"] == "stop_new_patients"
@@ -153,7 +153,7 @@ def test_renegotiation_keeps_the_introduction_under_reassessment_until_decided(c
     sweep(client, "2027-09-01")
     [due] = flags(client, kind="renegotiation_due")
     assert due["subject_type"] == "reassessment" and due["subject_id"] == follow_up_id
-    assert "Reforhandlingen skal være ferdig 2027-09-30 (om 29 dager)" in due["message"]
+    assert "Reforhandlingen skal være ferdig 30.09.2027 (om 29 dager)" in due["message"]
     assert flags(client, kind="review_overdue") == []  # the first decision settled the review
 
     final = _decide(client, follow_up_id, outcome="permanent", at="2027-09-20")

@@ -40,6 +40,7 @@ from tracker.reassessments.models import (
     ReassessmentCase,
     ReassessmentStep,
 )
+from tracker.timeutil import nb_date
 
 REVIEW_KINDS = (FlagKind.review_upcoming, FlagKind.review_overdue)
 CASE = "Reassessment case"
@@ -196,9 +197,10 @@ def _phaseout_plan(
     assert plan.id is not None
     if subgroups:
         names = ", ".join(g["name"] for g in subgroups)
-        stop_text = f"Ingen nye pasienter utenfor undergruppene ({names}) startes fra {stop}."
+        stop_text = (f"Ingen nye pasienter utenfor undergruppene ({names}) startes fra "
+                     f"{nb_date(stop)}.")
     else:
-        stop_text = f"Ingen nye pasienter startes på behandling fra {stop}."
+        stop_text = f"Ingen nye pasienter startes på behandling fra {nb_date(stop)}."
     session.add(PhaseOutStep(plan_id=plan.id, key=PhaseOutStepKey.stop_new_patients,
                              description=stop_text, due_date=stop))
     if decision.follow_up_date is not None:
@@ -240,7 +242,7 @@ def decide(
                               as_of=at)
     if decision.outcome == Outcome.renegotiation:
         _start(session, case.introduction_id, CaseState.price_negotiation, at, actor,
-               f"Reforhandling besluttet {at}: {decision.renegotiate}",
+               f"Reforhandling besluttet {nb_date(at)}: {decision.renegotiate}",
                follows_case_id=case.id, due_date=decision.deadline)
         return case
     if decision.outcome in (Outcome.phase_out, Outcome.subgroup_continuation):
