@@ -445,9 +445,9 @@ def test_worse_outcomes_than_assumed_raise_a_flag_that_closes_on_data_matching_t
     assert flag["link"] == f"/api/v1/introductions/{intro['id']}"
     assert flag["due_date"] == "2027-03-01"
     assert flag["message"] == (
-        f"Registerdataene (INSPIRE datakutt {cut}) er dårligere enn antatt ved innføringen for "
-        "totaloverlevelse (OS): flere hendelser enn den antatte kurven gir. Revurdering "
-        "2027-03-01 (om 243 dager)."
+        f"Registerdataene (Kilde INSPIRE datakutt {date.fromisoformat(cut):%d.%m.%Y}) er "
+        "dårligere enn antatt ved innføringen for totaloverlevelse (OS): flere hendelser enn den "
+        "antatte kurven gir. Revurdering 01.03.2027 (om 243 dager)."
     )
     facts = flag["facts"]
     assert facts["endpoints"] == ["OS"] and facts["verdicts"] == {"OS": "worse"}

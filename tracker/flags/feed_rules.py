@@ -233,18 +233,21 @@ def volume_thresholds(session: Session, as_of: date, settings: Settings) -> list
 
 # --- outcomes against the assumptions ----------------------------------------------------------
 
-def _current_cuts(session: Session) -> dict[int, dict[str, str]]:
-    """Return, per introduction with data, the data cut of each source's current delivery."""
+def _current_cuts(session: Session) -> tuple[dict[int, dict[str, str]], dict[str, str]]:
+    """Return, per introduction with data, the data cut of each source's current delivery
+    (by source code), and the sources' names by code."""
     rows = session.exec(
-        select(col(FeedDelivery.introduction_id), col(DataSource.code),
+        select(col(FeedDelivery.introduction_id), col(DataSource.code), col(DataSource.name),
                col(FeedDelivery.data_cut))
         .join(DataSource, col(DataSource.id) == FeedDelivery.data_source_id)
         .where(col(FeedDelivery.superseded_at).is_(None))
     ).all()
     found: dict[int, dict[str, str]] = {}
-    for intro_id, code, cut in rows:
+    names: dict[str, str] = {}
+    for intro_id, code, name, cut in rows:
         found.setdefault(int(intro_id), {})[str(code)] = cut.isoformat()
-    return found
+        names[str(code)] = str(name)
+    return found, names
 
 
 @rule(FlagKind.outcome_divergence)
@@ -256,7 +259,7 @@ def outcome_divergence(session: Session, as_of: date, settings: Settings) -> lis
     analysed (`outcomes_service.latest_verdict`, one full analysis each), so a sweep costs one
     analysis per endpoint that can have a verdict at all.
     """
-    cuts = _current_cuts(session)
+    cuts, source_names = _current_cuts(session)
     if not cuts:
         return []
     assumed: dict[int, set[str]] = {}
@@ -294,13 +297,14 @@ def outcome_divergence(session: Session, as_of: date, settings: Settings) -> lis
         if not concerns:
             continue
         flagged = list(concerns)
-        data = ", ".join(f"{code} datakutt {cut}" for code, cut in sorted(cuts[intro.id].items()))
+        data = ", ".join(f"{source_names[code]} datakutt {nb_date(date.fromisoformat(cut))}"
+                         for code, cut in sorted(cuts[intro.id].items()))
         review = intro.review_date
         found.append(FlagCandidate(
             kind=FlagKind.outcome_divergence, subject_type=SubjectType.introduction,
             subject_id=intro.id, introduction_id=intro.id, link=introduction_link(intro.id),
             message=(f"Registerdataene ({data}) {wording.divergence_text(concerns)} Revurdering "
-                     f"{review} ({when(review, as_of)})."),
+                     f"{nb_date(review)} ({when(review, as_of)})."),
             facts={"method": method_label(method), "endpoints": flagged,
                    "rules": {e: rules[e] for e in flagged}, "verdicts": verdicts,
                    "meanings": {e: wording.meaning(e, k).code for e, k in concerns.items()},
