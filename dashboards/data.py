@@ -21,6 +21,7 @@ from tracker.datasources import service as datasources_service
 from tracker.deadlines import service as deadlines_service
 from tracker.decisions import service as decisions_service
 from tracker.errors import Forbidden, InvalidInput, NotFound
+from tracker.feeds import aggregation as feeds_aggregation
 from tracker.feeds import service as feeds_service
 from tracker.flags import feed_rules
 from tracker.flags import service as flags_service
@@ -30,6 +31,7 @@ from tracker.introductions import service as introductions_service
 from tracker.introductions.schemas import IntroductionRead, MilestoneRead
 from tracker.methods import service as methods_service
 from tracker.outcomes import service as outcomes_service
+from tracker.outcomes.analysis import MIN_CELL
 from tracker.outcomes.schemas import Breakdown, Outcomes, OutcomesQuery
 from tracker.reassessments import service as reassessments_service
 
@@ -317,23 +319,14 @@ def delivered_cuts(
 def regions_of(
     *, session: Session, introduction_ids: list[int], viewer: Viewer
 ) -> dict[int, set[str]]:
-    """The regions where each introduction has registry patients (by its OS data).
+    """The regions where each introduction has registry patients, in one query.
 
-    Read through the outcomes breakdown, so a region with fewer than 5 patients counts only for
-    viewers who may see small counts. Costs one aggregation per introduction with data: called
-    only when someone filters by region.
+    A region with fewer than 5 patients counts only for viewers who may see small counts, so
+    filtering by region reveals no count under 5.
     """
-    found: dict[int, set[str]] = {}
-    for introduction_id in introduction_ids:
-        result = breakdown(session=session, introduction_id=introduction_id, endpoint="OS",
-                           group_by="region", viewer=viewer)
-        if isinstance(result, str):
-            continue
-        found[introduction_id] = {
-            g.group for g in result.groups
-            if not g.suppressed and (g.n_patients is None or g.n_patients > 0)
-        }
-    return found
+    return feeds_aggregation.regions(
+        session=session, introduction_ids=introduction_ids,
+        minimum=1 if viewer.can_see_patient_level else MIN_CELL)
 
 
 def patients_per_year(

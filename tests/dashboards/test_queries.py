@@ -100,7 +100,7 @@ def add_introductions(app: Any, n: int, *, milestone_count: int = 2) -> list[int
     return ids
 
 
-def filter_overview(client: Any, status: str | None) -> str:
+def filter_overview(client: Any, status: str | None, region: str | None = None) -> str:
     """Fire the overview's filter callback as the browser does when a filter changes."""
     body = {
         "output": "..overview-table-wrap.children...timeline-figure.figure..."
@@ -113,9 +113,9 @@ def filter_overview(client: Any, status: str | None) -> str:
         "inputs": [
             {"id": "filter-area", "property": "value", "value": None},
             {"id": "filter-status", "property": "value", "value": status},
-            {"id": "filter-region", "property": "value", "value": None},
+            {"id": "filter-region", "property": "value", "value": region},
         ],
-        "changedPropIds": ["filter-status.value"],
+        "changedPropIds": ["filter-region.value" if region else "filter-status.value"],
         "state": [{"id": "overview-ctx", "property": "data", "value": {"lang": "en"}}],
     }
     response = client.post("/dashboards/_dash-update-component", json=body)
@@ -136,6 +136,9 @@ def costs(app: Any, client: Any, public: Any) -> dict[str, int]:
         found[f"overview page ({who})"] = count(app, lambda b=browser: render(b, "/dashboards/"))
         found[f"overview filter ({who})"] = count(
             app, lambda b=browser: filter_overview(b, "active")
+        )
+        found[f"overview region filter ({who})"] = count(
+            app, lambda b=browser: filter_overview(b, None, "Helse Vest")
         )
     found["GET /api/v1/introductions"] = count(app, lambda: list_introductions(client))
     return found

@@ -7,7 +7,7 @@ counted as entries at time 0.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -155,14 +155,20 @@ def patients_started(*, session: Session, introduction_id: int, start: date, end
     return int(session.execute(stmt).scalar() or 0)
 
 
-def regions(*, session: Session) -> dict[int, set[str]]:
-    """Return, per introduction, the regions with patients in its current deliveries."""
+def regions(*, session: Session, introduction_ids: Collection[int] | None = None,
+            minimum: int = 1) -> dict[int, set[str]]:
+    """Return, per introduction, the regions with at least `minimum` patients in its current
+    deliveries (one query; `minimum` 5 keeps a region of 1-4 patients from being revealed)."""
+    patients = func.count(func.distinct(col(FeedRecord.patient_id)))
     stmt = (
         select(col(FeedDelivery.introduction_id), col(FeedRecord.region))
         .join(FeedDelivery, col(FeedDelivery.id) == col(FeedRecord.delivery_id))
         .where(col(FeedDelivery.superseded_at).is_(None), col(FeedRecord.region).is_not(None))
         .group_by(col(FeedDelivery.introduction_id), col(FeedRecord.region))
+        .having(patients >= minimum)
     )
+    if introduction_ids is not None:
+        stmt = stmt.where(col(FeedDelivery.introduction_id).in_(list(introduction_ids)))
     found: dict[int, set[str]] = {}
     for introduction_id, region in session.execute(stmt).all():
         found.setdefault(int(introduction_id), set()).add(str(region))
