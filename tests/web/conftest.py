@@ -78,3 +78,11 @@ def browser_as(app, session) -> Callable[[str], Browser]:  # type: ignore[no-unt
         return Browser(client)
 
     return make
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The working pages add no SQL of their own: every form is sent through the API operation
+    (`tracker.apispec.execute`) whose tests run on SQLite and PostgreSQL, so their tests run on
+    SQLite; test_methods.py runs the form machinery (stale edits included) on both."""
+    return str(request.param)

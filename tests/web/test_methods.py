@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests.conftest import BACKENDS
 from tests.factories import MethodPayload
 from tests.test_identifiers_everywhere import FNR
 from tests.web.conftest import csrf_of, hidden_of
@@ -116,3 +119,9 @@ def test_an_identifier_in_a_form_is_refused_without_echoing_the_number(browser_a
     page = response.get_data(as_text=True)
     assert "fødselsnummer" in page and FNR not in page
     assert client.get("/api/v1/methods").get_json()["total"] == 0
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """This module runs the form machinery on both databases (see tests/web/conftest.py)."""
+    return str(request.param)
