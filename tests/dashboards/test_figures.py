@@ -11,8 +11,11 @@ from dashboards.figures import (
     MAX_DISPLAY_POINTS,
     TimelineItem,
     breakdown_figure,
+    extrapolation_figure,
+    hazard_figure,
     km_figure,
     landmark_rows,
+    log_cumulative_hazard_figure,
     timeline_figure,
     volume_figure,
 )
@@ -202,3 +205,88 @@ def test_the_verdict_box_explains_the_verdict_in_the_page_language() -> None:
         rule = box.children[-1]
         assert rule.children == shown and rule.lang == lang
         assert hidden not in str(rule.children)
+
+
+# --- the evidence: hazards, log-log, extrapolation -----------------------------------------------
+
+
+def with_evidence(outcomes: s.Outcomes) -> s.Outcomes:
+    """The outcomes with a hazard block, a log-log block and an extrapolation check."""
+    intervals = [
+        s.HazardInterval(start=a, end=a + 6, events=10, person_time=600.0, hazard=10 / 600,
+                         ci_lower=0.008, ci_upper=0.03, assumed=0.04)
+        for a in range(0, 36, 6)
+    ]
+    smoothed = [
+        s.HazardPoint(time=float(x), hazard=0.05, ci_lower=0.03, ci_upper=0.07,
+                      edge=x < 4 or x > 32, assumed=0.04)
+        for x in range(0, 37, 2)
+    ]
+    observed = [s.LogPoint(time=x, log_time=math.log(x), log_cumulative_hazard=math.log(0.05 * x))
+                for x in (1.0, 3.0, 10.0, 30.0)]
+    assumed = [s.LogPoint(time=x, log_time=math.log(x), log_cumulative_hazard=math.log(0.04 * x))
+               for x in (1.0, 3.0, 10.0, 30.0, 60.0)]
+    curve = [s.CurvePoint(time=float(x), survival=math.exp(-0.04 * x), extrapolated=x > 36)
+             for x in range(0, 121, 6)]
+    return outcomes.model_copy(update={
+        "hazards": s.Hazards(interval_length=6.0, intervals=intervals, bandwidth=4.5,
+                             smoothed=smoothed),
+        "log_cumulative_hazard": s.LogCumulativeHazard(observed=observed, assumed=assumed,
+                                                       assumed_slope=1.0),
+        "extrapolation": s.Extrapolation(
+            rule="needs_constant_hazard", text="Model mean 25 months.",
+            text_nb="Modellens gjennomsnitt 25 måneder.", tau=36.0, horizon=None,
+            horizon_rule="lifetime", assumed_mean=25.0,
+            observed_rmst=s.RmstValue(rmst=15.0, se=0.5, ci_lower=14.0, ci_upper=16.0),
+            assumed_rmst=19.0, observed_survival=0.17, assumed_survival=0.24,
+            assumed_tail=6.0, required_tail=10.0, share_beyond=0.24, required_hazard=0.017,
+            assumed_hazard=0.04, assumed_hazard_at_tau=0.04, curve=curve),
+    })
+
+
+def test_the_hazard_figure_draws_observed_hazards_against_the_assumed_hazard() -> None:
+    fig = hazard_figure(with_evidence(make_outcomes()), "nb")
+    by_meta = {t.meta: t for t in fig.data}
+    assert set(by_meta) == {"hazard_interval", "hazard_smoothed", "assumed"}
+    interval = by_meta["hazard_interval"]
+    # Per 100 patient-months, at each interval's middle, with its Poisson limits as error bars.
+    assert interval.x[0] == 3 and math.isclose(interval.y[0], 100 * 10 / 600)
+    assert math.isclose(interval.error_y.array[0], 100 * (0.03 - 10 / 600))
+    assert by_meta["assumed"].line.dash == "dash" and by_meta["assumed"].name == \
+        "Antatt hasard h(t)"
+    assert fig.layout.yaxis.title.text == "Hendelser per 100 pasient-måneder"
+
+
+def test_a_step_curve_is_drawn_as_its_average_hazard_per_interval() -> None:
+    outcomes = with_evidence(make_outcomes())
+    assert outcomes.hazards is not None
+    no_h = [p.model_copy(update={"assumed": None}) for p in outcomes.hazards.smoothed]
+    outcomes = outcomes.model_copy(update={"hazards": outcomes.hazards.model_copy(
+        update={"smoothed": no_h})})
+    assumed = {t.meta: t for t in hazard_figure(outcomes, "en").data}["assumed"]
+    assert list(assumed.x[:4]) == [0, 6, 6, 12] and set(assumed.y) == {4.0}
+
+
+def test_the_log_log_figure_has_a_log_time_axis_and_both_curves() -> None:
+    fig = log_cumulative_hazard_figure(with_evidence(make_outcomes()), "en")
+    assert {t.meta for t in fig.data} == {"observed", "assumed"}
+    assert fig.layout.xaxis.type == "log"
+    assert "log scale" in fig.layout.xaxis.title.text
+
+
+def test_the_extrapolated_part_of_the_assumed_curve_is_drawn_apart() -> None:
+    fig = extrapolation_figure(with_evidence(make_outcomes()), "nb")
+    by_meta = {t.meta: t for t in fig.data}
+    assert {"km", "assumed", "extrapolated"} <= set(by_meta)
+    # The dotted part starts where the follow-up ends, joined to the solid part there.
+    assert by_meta["extrapolated"].x[0] == max(by_meta["assumed"].x) == 36
+    assert by_meta["extrapolated"].line.dash == "dot"
+    assert max(by_meta["extrapolated"].x) == 120
+    assert any(a.text == "Lengste oppfølging" for a in fig.layout.annotations)
+
+
+def test_evidence_figures_without_evidence_are_empty_not_broken() -> None:
+    outcomes = make_outcomes()
+    assert len(hazard_figure(outcomes, "nb").data) == 0
+    assert len(log_cumulative_hazard_figure(outcomes, "nb").data) == 0
+    assert [t.meta for t in extrapolation_figure(outcomes, "nb").data] == ["km"]
