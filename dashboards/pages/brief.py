@@ -15,6 +15,7 @@ from dashboards.i18n import fmt_date, label, t
 from dashboards.layout import definition_list, href, message, section, table
 from dashboards.pages import outcomes_panel
 from dashboards.pages.agreements import agreement_card
+from dashboards.pages.evidence_panel import verdict_class, verdict_label
 from dashboards.pages.introduction import (
     assumptions_block,
     decision_items,
@@ -77,11 +78,18 @@ def _registry(intro: IntroductionRead, lang: str, viewer: Viewer
             html.Div(
                 [html.H4(t(f"ep.{endpoint}", lang)),
                  *outcomes_panel.outcome_body(result, lang, suffix=f"-{endpoint}",
-                                              received=got, names=names, height=360)],
+                                              received=got, names=names, height=320)],
                 className="endpoint-block",
             )
         )
     return parts or [message(t("in.no_data", lang))], results
+
+
+def _maturity_note(result: Any, lang: str) -> Any:
+    """" – still immature at the review date", where the data will be."""
+    if isinstance(result, str) or result.maturity is None or not result.maturity.warning:
+        return None
+    return html.Span(f" · {t('ev.immature_warning', lang)}", className="flagged")
 
 
 def _summary(intro: IntroductionRead, case: Any, results: dict[str, Any], flags: list[Any],
@@ -89,9 +97,10 @@ def _summary(intro: IntroductionRead, case: Any, results: dict[str, Any], flags:
     """Page one at a glance: the verdict per endpoint, open flags, the decision, agreements."""
     verdicts = [
         html.Li([html.Strong(t(f"ep.{e}", lang) + ": "),
-                 t(f"verdict.{r.verdict.verdict}", lang) if not isinstance(r, str)
-                 else t(r, lang)],
-                className="" if isinstance(r, str) else f"verdict-line verdict-{r.verdict.verdict}")
+                 verdict_label(r.verdict, lang) if not isinstance(r, str) else t(r, lang),
+                 _maturity_note(r, lang)],
+                className="" if isinstance(r, str)
+                else f"verdict-line {verdict_class(r.verdict)}")
         for e, r in results.items()
     ]
     decided = (t("in.case_decided", lang, date=fmt_date(case.decided_on, lang),

@@ -20,25 +20,30 @@ from dashboards.figures import (
 )
 from dashboards.i18n import fmt_date, fmt_number, t
 from dashboards.layout import definition_list, message, table
+from dashboards.pages.evidence_panel import (
+    brief_evidence,
+    evidence_parts,
+    verdict_class,
+    verdict_label,
+)
 from tracker.outcomes.schemas import Breakdown, Outcomes
 
 GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
 
 
 def verdict_box(outcomes: Outcomes, lang: str, id: str = "verdict") -> html.Div:
-    """The verdict in words, coloured by its kind, with the rule that produced it."""
-    kind = outcomes.verdict.verdict
+    """The verdict in the endpoint's words, coloured by what it means, with its rule."""
     return html.Div(
         [
             html.Span(t("in.verdict", lang) + ": ", className="verdict-label"),
-            html.Strong(t(f"verdict.{kind}", lang)),
+            html.Strong(verdict_label(outcomes.verdict, lang)),
             html.P(
                 outcomes.verdict.rule_nb if lang == "nb" else outcomes.verdict.rule,
                 className="verdict-rule",
                 lang="nb" if lang == "nb" else "en",
             ),
         ],
-        className=f"verdict verdict-{kind}",
+        className=f"verdict {verdict_class(outcomes.verdict)}",
         id=id,
     )
 
@@ -161,8 +166,13 @@ def outcome_parts(
     """What the panel's callback fills in: figure, figure column style, verdict, numbers."""
     if isinstance(result, str):
         return BLANK, {"display": "none"}, missing(result, lang, received), None
-    numbers = [summary(result, lang, names), html.H4(t("in.landmarks", lang)),
-               landmark_table(result, lang)]
+    # The numbers column holds the evidence too: it is laid out across the whole panel below
+    # the curve (the column is `display: contents`), so one callback fills both.
+    numbers = [
+        html.Div([summary(result, lang, names), html.H4(t("in.landmarks", lang)),
+                  landmark_table(result, lang)], className="numbers-side"),
+        html.Div(evidence_parts(result, lang), className="evidence", id="evidence"),
+    ]
     return km_figure(result, lang), {}, verdict_box(result, lang), numbers
 
 
@@ -197,6 +207,8 @@ def outcome_body(
             ],
             className="outcomes-grid",
         ),
+        html.Div(brief_evidence(result, lang, suffix), className="evidence evidence-brief",
+                 id=f"evidence{suffix}"),
     ]
 
 
