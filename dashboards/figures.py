@@ -485,9 +485,15 @@ def hazard_figure(outcomes: Outcomes, lang: str) -> go.Figure:
                     hovertemplate="%{y:.2f}<extra></extra>",
                 )
             )
-    _base_layout(fig, height=340, hovermode="closest")
+    _base_layout(fig, height=360, hovermode="closest",
+                 legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.0,
+                         "xanchor": "right", "bgcolor": "rgba(255,255,255,0.7)"})
+    # The estimates set the scale: a wide interval late in follow-up (few at risk) would
+    # otherwise flatten everything else; its error bar runs off the top instead.
+    tops = [v for trace in fig.data for v in (trace.y or ()) if v is not None]
     fig.update_xaxes(title_text=f"{t('fig.time', lang)} ({unit})", rangemode="tozero")
-    fig.update_yaxes(title_text=t("fig.hz.axis", lang, unit=unit), rangemode="tozero")
+    fig.update_yaxes(title_text=t("fig.hz.axis", lang, unit=unit),
+                     range=[0, 1.6 * max(tops)] if tops else None, rangemode="tozero")
     return fig
 
 

@@ -62,7 +62,10 @@ def _oe(ratio: float | None, ci: Any, lang: str) -> str:
 
 
 def _graph(id: str, figure: Any) -> dcc.Graph:
-    return dcc.Graph(id=id, figure=figure, config=GRAPH_CONFIG)
+    # A responsive graph takes its parent's height; in a grid row that height is its own, so it
+    # would collapse: give it the figure's.
+    return dcc.Graph(id=id, figure=figure, config=GRAPH_CONFIG,
+                     style={"height": f"{figure.layout.height}px"})
 
 
 # --- the blocks --------------------------------------------------------------------------------

@@ -290,3 +290,14 @@ def test_evidence_figures_without_evidence_are_empty_not_broken() -> None:
     assert len(hazard_figure(outcomes, "nb").data) == 0
     assert len(log_cumulative_hazard_figure(outcomes, "nb").data) == 0
     assert [t.meta for t in extrapolation_figure(outcomes, "nb").data] == ["km"]
+
+
+def test_one_wide_late_interval_does_not_flatten_the_hazard_plot() -> None:
+    outcomes = with_evidence(make_outcomes())
+    assert outcomes.hazards is not None
+    wide = outcomes.hazards.intervals[-1].model_copy(update={"ci_upper": 5.0})
+    hazards = outcomes.hazards.model_copy(
+        update={"intervals": [*outcomes.hazards.intervals[:-1], wide]})
+    fig = hazard_figure(outcomes.model_copy(update={"hazards": hazards}), "nb")
+    # The scale follows the estimates (at most 5 per 100), the error bar runs off the top.
+    assert fig.layout.yaxis.range[1] < 10
