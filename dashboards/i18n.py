@@ -495,6 +495,11 @@ def fmt_short(value: float, lang: str, decimals: int = 3) -> str:
     return text
 
 
+def fmt_count(value: float | None, lang: str) -> str:
+    """A count, or "<5" where a small count is withheld (null) from this reader."""
+    return "<5" if value is None else fmt_number(value, lang)
+
+
 def fmt_percent(value: float | None, lang: str, decimals: int = 0) -> str:
     """Format a proportion 0..1 as a percentage."""
     if value is None:

@@ -18,7 +18,7 @@ from dashboards.figures import (
     hazard_figure,
     log_cumulative_hazard_figure,
 )
-from dashboards.i18n import fmt_date, fmt_number, fmt_percent, t
+from dashboards.i18n import fmt_count, fmt_date, fmt_number, fmt_percent, t
 from dashboards.layout import definition_list, message, table
 from tracker.outcomes.schemas import Outcomes, Verdict
 
@@ -42,10 +42,6 @@ def verdict_class(verdict: Verdict) -> str:
 
 
 # --- small formatting helpers ------------------------------------------------------------------
-
-
-def _count(value: float | None, lang: str) -> str:
-    return "<5" if value is None else fmt_number(value, lang)
 
 
 def _unit(outcomes: Outcomes, lang: str) -> str:
@@ -140,7 +136,7 @@ def maturity_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div 
         return None
     unit = _unit(outcomes, lang)
     rounded = outcomes.counts_rounded_to is not None
-    events = _count(m.events, lang)
+    events = fmt_count(m.events, lang)
     if m.event_share is not None:
         events += f" ({fmt_percent(m.event_share, lang, 0)})"
     items: list[tuple[str, Any]] = [
@@ -148,7 +144,7 @@ def maturity_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div 
         (t("ev.median_follow_up", lang),
          "–" if m.median_follow_up is None
          else f"{fmt_number(m.median_follow_up, lang, 1)} {unit}"),
-        (t("ev.still_at_risk", lang), _count(m.still_at_risk, lang)),
+        (t("ev.still_at_risk", lang), fmt_count(m.still_at_risk, lang)),
         (t("ev.review", lang), fmt_date(m.review_date, lang)),
     ]
     if m.expected_events_by_review is not None:
@@ -174,7 +170,7 @@ def maturity_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div 
         parts.append(html.H5(t("ev.completeness", lang)))
         parts.append(table(
             [t("ev.variable", lang), t("ev.missing", lang), "%"],
-            [[t(f"ev.var.{c.variable}", lang), _count(c.missing, lang),
+            [[t(f"ev.var.{c.variable}", lang), fmt_count(c.missing, lang),
               html.Span([fmt_percent(c.share, lang, 0),
                          html.Span(f" ({t('ev.flag_missing', lang)})", className="flagged")
                          if c.flagged else None])]
@@ -217,7 +213,7 @@ def history_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div |
                              className=f"verdict-line {verdict_class(d.verdict)}")
                    if d.verdict is not None else "–")
         rows.append([
-            cut, _count(d.n_patients, lang), _count(d.n_events, lang),
+            cut, fmt_count(d.n_patients, lang), fmt_count(d.n_events, lang),
             "–" if lr is None else _oe(lr.ratio, lr.ratio_ci, lang),
             *("–" if by_time.get(x) is None or by_time[x].km is None
               else fmt_percent(by_time[x].km, lang, 1) for x in times),
@@ -233,7 +229,7 @@ def history_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div |
         parts.append(html.H5(t("ev.calendar", lang)))
         parts.append(table(
             [t("ev.date", lang), "O", "E", t("in.oe", lang)],
-            [[fmt_date(c.date, lang), _count(c.observed, lang),
+            [[fmt_date(c.date, lang), fmt_count(c.observed, lang),
               fmt_number(c.expected, lang, 1), _oe(c.ratio, c.ratio_ci, lang)]
              for c in calendar],
             id=f"calendar-table{suffix}", cls="numeric",

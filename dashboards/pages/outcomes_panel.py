@@ -18,7 +18,7 @@ from dashboards.figures import (
     km_figure,
     landmark_rows,
 )
-from dashboards.i18n import fmt_date, fmt_number, t
+from dashboards.i18n import fmt_count, fmt_date, fmt_number, t
 from dashboards.layout import definition_list, message, table
 from dashboards.pages.evidence_panel import (
     brief_evidence,
@@ -82,11 +82,6 @@ def _rmst(outcomes: Outcomes, lang: str) -> str:
     return text + f" · τ = {fmt_number(r.tau, lang, 1)} {t(outcomes.time_unit.value, lang)}"
 
 
-def _count(value: int | None, lang: str) -> str:
-    """A count, or "<5" where a small count is hidden."""
-    return "<5" if value is None else fmt_number(value, lang)
-
-
 def landmark_table(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Table:
     """The landmark table: registry KM with CI against the assumed value at each landmark."""
     unit = t(outcomes.time_unit.value, lang)
@@ -106,8 +101,8 @@ def summary(outcomes: Outcomes, lang: str, names: dict[str, str] | None = None) 
     return definition_list(
         [
             (t("in.delivery", lang), f"{source} · {fmt_date(d.data_cut, lang)}"),
-            (t("in.patients", lang), _count(outcomes.n_patients, lang)),
-            (t("in.events", lang), _count(outcomes.n_events, lang)),
+            (t("in.patients", lang), fmt_count(outcomes.n_patients, lang)),
+            (t("in.events", lang), fmt_count(outcomes.n_events, lang)),
             (t("in.median", lang), _median(outcomes, lang)),
             (t("in.oe", lang), _ratio(outcomes, lang)),
             (t("in.rmst", lang), _rmst(outcomes, lang)),
@@ -242,10 +237,10 @@ def breakdown_body(result: Breakdown | str, lang: str) -> list[Any]:
         rows.append(
             [
                 g.group,
-                html.Span([_count(g.n_patients, lang),
+                html.Span([fmt_count(g.n_patients, lang),
                            html.Span(f" ({t('in.small_group', lang)})", className="muted")
                            if small else None]),
-                _count(g.n_events, lang),
+                fmt_count(g.n_events, lang),
                 "–" if g.median is None or g.median.value is None
                 else f"{fmt_number(g.median.value, lang, 1)}",
                 "–" if lm is None or lm.km is None else f"{fmt_number(lm.km * 100, lang, 1)} %",
