@@ -67,6 +67,25 @@ def _graph(id: str, figure: Any) -> dcc.Graph:
 # --- the blocks --------------------------------------------------------------------------------
 
 
+def plan_note(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div | None:
+    """Under the landmark table: where the landmarks came from (the analysis plan or the
+    defaults), and a warning if the plan was registered after the first data cut."""
+    plan = outcomes.analysis_plan
+    if plan is None:
+        return None
+    warning = plan.warning_nb if lang == "nb" else plan.warning
+    return html.Div(
+        [
+            html.P(plan.text_nb if lang == "nb" else plan.text, className="muted figure-note",
+                   id=f"landmarks-source{suffix}"),
+            html.P(warning, className="notice notice-warning", id=f"plan-late{suffix}",
+                   role="note")
+            if warning else None,
+        ],
+        className="plan-note",
+    )
+
+
 def hazards_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div | None:
     """The hazard against the assumed hazard, and log(-log S) against log t, side by side."""
     if outcomes.hazards is None and outcomes.log_cumulative_hazard is None:

@@ -23,6 +23,7 @@ from dashboards.layout import definition_list, message, table
 from dashboards.pages.evidence_panel import (
     brief_evidence,
     evidence_parts,
+    plan_note,
     verdict_class,
     verdict_label,
 )
@@ -165,7 +166,8 @@ def outcome_parts(
     # the curve (the column is `display: contents`), so one callback fills both.
     numbers = [
         html.Div([summary(result, lang, names), html.H4(t("in.landmarks", lang)),
-                  landmark_table(result, lang)], className="numbers-side"),
+                  landmark_table(result, lang), plan_note(result, lang)],
+                 className="numbers-side"),
         html.Div(evidence_parts(result, lang), className="evidence", id="evidence"),
     ]
     return km_figure(result, lang), {}, verdict_box(result, lang), numbers
@@ -196,7 +198,7 @@ def outcome_body(
                 ),
                 html.Div(
                     [summary(result, lang, names), html.H4(t("in.landmarks", lang)),
-                     landmark_table(result, lang, suffix)],
+                     landmark_table(result, lang, suffix), plan_note(result, lang, suffix)],
                     className="numbers-col",
                 ),
             ],

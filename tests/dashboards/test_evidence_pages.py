@@ -98,6 +98,28 @@ def test_the_introduction_page_shows_hazards_log_log_extrapolation_maturity_and_
     assert "Kumulativ O/E over kalendertid" in shown
 
 
+def test_the_landmarks_say_they_come_from_the_analysis_plan(demo: CliRunner, client: Any
+                                                            ) -> None:
+    # ID2021_901's plan declares 6, 12 and 24 months: the landmark table has those rows, and
+    # says where they came from; a plan registered after the first data cut is marked.
+    intro = ids(client)["ID2021_901"]
+    plan = client.get(f"/api/v1/introductions/{intro}").json["analysis_plan"]
+    numbers = panel(client, "ID2021_901", "OS")["numbers-col"]
+    rows = find_rows(find(numbers, "landmark-table"))[1:]
+    assert [row[0] for row in rows] == ["6", "12", "24"]
+    said = words(find(numbers, "landmarks-source"))
+    assert said == (f"Landemerkene 6, 12 og 24 måneder er fastsatt i analyseplanen "
+                    f"(versjon {plan['version_no']}).")
+    late = find(numbers, "plan-late")
+    assert (late is not None) == (not plan["pre_specified"])
+    if late is not None:
+        assert words(late).startswith("Registrert etter første datakutt (")
+        assert "planen er ikke forhåndsspesifisert" in words(late)
+    english = panel(client, "ID2021_901", "OS", lang="en")["numbers-col"]
+    assert words(find(english, "landmarks-source")).startswith(
+        "The landmarks 6, 12 and 24 months are those of the analysis plan")
+
+
 def test_the_english_page_speaks_english(demo: CliRunner, anonymous: Any) -> None:
     answer = panel(anonymous, "ID2021_901", "OS", lang="en")
     shown = words(answer["numbers-col"])

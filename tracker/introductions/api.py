@@ -12,8 +12,8 @@ from tracker.actor import current_actor
 from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
 from tracker.db import get_session
 from tracker.errors import InvalidInput, field_error
+from tracker.introductions import plans, service
 from tracker.introductions import schemas as s
-from tracker.introductions import service
 from tracker.introductions.enums import Endpoint, IntroductionStatus
 
 bp = ApiBlueprint(
@@ -198,4 +198,5 @@ def register_analysis_plan(introduction_id: int, body: s.AnalysisPlanIn) -> Any:
     version = service.register_analysis_plan(
         session=get_session(), introduction_id=introduction_id, plan=body, actor=current_actor()
     )
-    return s.AnalysisPlanRead.model_validate(version.model_dump())
+    cuts = plans.first_data_cuts(get_session(), [introduction_id])
+    return plans.read(version, cuts.get(introduction_id))

@@ -376,6 +376,15 @@ class AnalysisPlanRead(BaseModel):
     registered_at: datetime
     registered_by: str
     superseded_at: datetime | None
+    pre_specified: bool = Field(
+        description="Registered no later than the data cut of the introduction's first registry "
+        "delivery (or before any delivery): false warns that the plan may have been written "
+        "with the data in view.")
+    pre_specification: Literal["before_first_data_cut", "no_data_yet", "after_first_data_cut"] = (
+        Field(description="The rule that decided `pre_specified`."))
+    first_data_cut: date | None = Field(
+        description="The first delivery's data cut the registration was compared with; null "
+                    "before any delivery.")
 
 
 # The name under which a cost per QALY left out for a reader appears in `withheld_fields`.

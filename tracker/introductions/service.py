@@ -18,6 +18,7 @@ from tracker.datasources.models import DataSource
 from tracker.decisions.enums import DecisionOutcome
 from tracker.decisions.models import Decision
 from tracker.errors import Conflict, InvalidInput, NotFound, field_error
+from tracker.introductions import plans as plans_rule
 from tracker.introductions import schemas as s
 from tracker.introductions.enums import IntroductionStatus, PriceBasis
 from tracker.introductions.models import (
@@ -532,10 +533,11 @@ def _milestones(
 def read_many(
     *, session: Session, intros: Sequence[TemporaryIntroduction], confidential: bool
 ) -> list[s.IntroductionRead]:
-    """Return the full API shape of these introductions, in their order, in seven queries.
+    """Return the full API shape of these introductions, in their order, in eight queries.
 
     The method and decision come in one join, each part (milestones, measures, curves, plans,
-    review-date history) in one query over all the introductions: never a query per row.
+    review-date history, the first data cut the plans are checked against) in one query over all
+    the introductions: never a query per row.
     """
     ids = [intro.id for intro in intros if intro.id is not None]
     if not ids:
@@ -554,6 +556,7 @@ def read_many(
     milestones = _milestones(session, ids, codes)
     curves = _by_introduction(session, ModelAssumption, ids, ModelAssumption.endpoint)
     plans = _by_introduction(session, AnalysisPlanVersion, ids, AnalysisPlanVersion.version_no)
+    first_cuts = plans_rule.first_data_cuts(session, ids)
     history = _by_introduction(session, ReviewDateChange, ids, ReviewDateChange.changed_at)
     return [
         _read(
@@ -567,7 +570,7 @@ def read_many(
             ],
             milestones=milestones[intro.id],
             curves=[_curve_json(a) for a in curves[intro.id]],
-            plans=[s.AnalysisPlanRead.model_validate(p.model_dump()) for p in plans[intro.id]],
+            plans=[plans_rule.read(p, first_cuts.get(intro.id)) for p in plans[intro.id]],
             history=[s.ReviewDateChangeRead.model_validate(h.model_dump())
                      for h in history[intro.id]],
             confidential=confidential,

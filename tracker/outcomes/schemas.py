@@ -12,6 +12,8 @@ from tracker.introductions.enums import Endpoint, TimeUnit
 VerdictKind = Literal["consistent", "worse", "better", "too_little_data"]
 ComparisonKind = Literal["more_events", "fewer_events", "consistent", "too_little_data"]
 GroupBy = Literal["region", "health_trust", "subgroup"]
+LandmarksSource = Literal["plan", "default"]
+PreSpecificationRule = Literal["before_first_data_cut", "no_data_yet", "after_first_data_cut"]
 
 class OutcomesQuery(BaseModel):
     """Query parameters of the outcomes endpoint."""
@@ -97,6 +99,27 @@ class Landmark(BaseModel):
     assumed: float | None
     assumed_inside_ci: bool | None
     at_risk: int | None
+
+
+class PlanCheck(BaseModel):
+    """The analysis plan the answer follows: where its landmarks came from, and whether the
+    plan was registered before the data (`tracker.introductions.plans`)."""
+
+    landmarks_source: LandmarksSource
+    landmarks_months: list[float] = Field(description="The landmarks used, in months.")
+    version_no: int | None = Field(description="The plan version in force; null: no plan.")
+    registered_at: datetime | None
+    pre_specified: bool | None = Field(
+        description="Registered no later than the first delivery's data cut; null: no plan.")
+    pre_specification: PreSpecificationRule | None = Field(
+        description="The rule that decided `pre_specified`.")
+    first_data_cut: date | None = Field(
+        description="The data cut of the introduction's first registry delivery.")
+    text: str = Field(description="Where the landmarks came from, in words.")
+    text_nb: str
+    warning: str | None = Field(
+        description="Why the plan is not pre-specified; null when it is (or there is none).")
+    warning_nb: str | None
 
 
 class RmstValue(BaseModel):
@@ -333,6 +356,12 @@ class Outcomes(BaseModel):
     median: Median
     assumed: Assumed | None
     landmarks: list[Landmark]
+    landmarks_source: LandmarksSource = Field(
+        default="default", description="plan: the landmarks of the analysis plan in force; "
+        "default: 12, 24 and 36 months, as no plan sets any.")
+    analysis_plan: PlanCheck | None = Field(
+        default=None, description="The plan the landmarks came from, and whether it was "
+        "registered before the data.")
     rmst: Rmst | None
     one_sample_logrank: OneSampleLogrank | None
     verdict: Verdict
@@ -367,3 +396,5 @@ class Breakdown(BaseModel):
     delivery: DeliveryRef
     groups: list[GroupSummary]
     small_counts_suppressed: bool
+    landmarks_source: LandmarksSource = Field(
+        default="default", description="Where each group's landmarks came from (see Outcomes).")

@@ -27,11 +27,10 @@ from tracker.errors import Forbidden, InvalidInput, NotFound, field_error
 from tracker.feeds import service as feeds_service
 from tracker.introductions import service as introductions_service
 from tracker.introductions.models import OutcomeMeasure
-from tracker.outcomes import analysis, evidence, history, records
+from tracker.outcomes import analysis, evidence, history, plan, records
 from tracker.outcomes import schemas as s
 from tracker.outcomes.analysis import MIN_CELL, hide, num
 
-DEFAULT_LANDMARKS_MONTHS = (12.0, 24.0, 36.0)
 RISK_TABLE_STEP_MONTHS = 6.0
 ASSUMED_GRID_POINTS = 241
 COMPLETENESS_FLAG = 0.10
@@ -74,12 +73,6 @@ def _delivery(session: Session, introduction_id: int, source: DataSource) -> Any
             f"{introduction_id} yet."
         )
     return delivery
-
-
-def _landmark_times(session: Session, introduction_id: int, unit: str) -> list[float]:
-    plan = introductions_service.analysis_plan(session=session, introduction_id=introduction_id)
-    months = plan.landmarks_months if plan and plan.landmarks_months else DEFAULT_LANDMARKS_MONTHS
-    return [float(parametric.convert_time(float(m), "months", unit)) for m in months]
 
 
 def _curve(session: Session, introduction_id: int, endpoint: str) -> tuple[
@@ -224,6 +217,7 @@ class _Analysis:
     spec: dict[str, Any] | None
     comparison: analysis.Comparison
     suppress: bool
+    landmarks: plan.Landmarks
 
 
 def _analyse(
@@ -252,10 +246,11 @@ def _analyse(
     if suppress and n_patients < MIN_CELL:
         raise _too_small(filters)
     curve, spec = _curve(session, introduction_id, endpoint)
-    landmark_times = _landmark_times(session, introduction_id, unit)
-    c = analysis.compare(analysis.table_for(table, suppress), curve, landmark_times, unit, suppress)
+    landmarks = plan.landmarks(session, introduction_id)
+    c = analysis.compare(analysis.table_for(table, suppress), curve, landmarks.times(unit), unit,
+                         suppress)
     return _Analysis(introduction=intro, source=source, delivery=delivery, filters=filters,
-                     spec=spec, comparison=c, suppress=suppress)
+                     spec=spec, comparison=c, suppress=suppress, landmarks=landmarks)
 
 
 def _completeness(session: Session, delivery: Any, suppress: bool) -> list[s.Completeness]:
@@ -285,7 +280,7 @@ def outcomes(
     risk_times = _risk_times(c.max_follow_up, unit)
     at_risk = survival.numbers_at_risk(c.table, risk_times)
     first_landmark = c.landmark_times[0] if c.landmark_times else parametric.convert_time(
-        DEFAULT_LANDMARKS_MONTHS[0], "months", unit)
+        plan.DEFAULT_LANDMARKS_MONTHS[0], "months", unit)
 
     def hidden(value: Any) -> int | None:
         return hide(value, suppress)
@@ -316,6 +311,8 @@ def outcomes(
         assumed=(_assumed(c.curve, a.spec or {}, unit, horizon, c.max_follow_up)
                  if c.curve else None),
         landmarks=c.landmarks,
+        landmarks_source=a.landmarks.source,  # type: ignore[arg-type]
+        analysis_plan=plan.check(session, introduction_id, a.landmarks),
         rmst=_rmst(c.km, c.curve, unit, c.n_patients),
         one_sample_logrank=c.logrank,
         verdict=analysis.verdict(c, endpoint, unit),
@@ -366,7 +363,8 @@ def breakdown(
         time_unit=time_unit,
     )
     curve, _spec = _curve(session, introduction_id, endpoint)
-    landmark_times = _landmark_times(session, introduction_id, time_unit)
+    landmarks = plan.landmarks(session, introduction_id)
+    landmark_times = landmarks.times(time_unit)
     suppress = not patient_level_access
     groups = []
     for name, table in grouped.groupby(group_by, sort=True, dropna=False):
@@ -417,6 +415,7 @@ def breakdown(
         ),
         groups=groups,
         small_counts_suppressed=suppress,
+        landmarks_source=landmarks.source,  # type: ignore[arg-type]
     )
 
 

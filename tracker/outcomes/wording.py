@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 __all__ = [
@@ -22,11 +23,13 @@ __all__ = [
     "extrapolation_text",
     "fixed",
     "label",
+    "landmarks_text",
     "legacy_kind",
     "maturity_text",
     "meaning",
     "no_assumption_text",
     "number",
+    "pre_specification_text",
     "undefined_text",
     "verdict_text",
 ]
@@ -413,6 +416,65 @@ def extrapolation_text(rule: str, numbers: Mapping[str, Any], *, lang: Lang,
         f"{required} {per}{versus}." if nb else
         f" For it to hold, the rest of the curve must fall at a constant hazard of "
         f"{required} {per}{versus}.")
+
+
+# --- the analysis plan ---------------------------------------------------------------------------
+
+
+def _date(value: date, lang: Lang) -> str:
+    return value.strftime("%d.%m.%Y") if lang == "nb" else value.isoformat()
+
+
+def _listing(values: Sequence[float], lang: Lang) -> str:
+    words = [number(float(v), lang) for v in values]
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + (" og " if lang == "nb" else " and ") + words[-1]
+
+
+def landmarks_text(source: str, months: Sequence[float], *, lang: Lang,
+                   version_no: int | None = None) -> str:
+    """Where the landmarks came from (``source``: ``plan`` or ``default``).
+
+    Examples
+    --------
+    >>> landmarks_text("plan", [6.0, 12.0], lang="nb", version_no=2)
+    'Landemerkene 6 og 12 måneder er fastsatt i analyseplanen (versjon 2).'
+    >>> landmarks_text("default", [12.0, 24.0, 36.0], lang="en")
+    'No analysis plan sets landmarks: the default landmarks 12, 24 and 36 months are used.'
+    """
+    listed = f"{_listing(months, lang)} {_unit('months', lang)}"
+    if source == "plan":
+        version = "" if version_no is None else (
+            f" (versjon {version_no})" if lang == "nb" else f" (version {version_no})")
+        return (f"Landemerkene {listed} er fastsatt i analyseplanen{version}." if lang == "nb"
+                else f"The landmarks {listed} are those of the analysis plan{version}.")
+    return (f"Ingen analyseplan fastsetter landemerker: standardlandemerkene {listed} er brukt."
+            if lang == "nb" else
+            f"No analysis plan sets landmarks: the default landmarks {listed} are used.")
+
+
+def pre_specification_text(rule: str, first_data_cut: date | None, *, lang: Lang
+                           ) -> str | None:
+    """The warning for a plan registered after the first delivery's data cut, else None
+    (``rule``: `tracker.introductions.plans.PRE_SPECIFICATION_RULES`).
+
+    Examples
+    --------
+    >>> pre_specification_text("after_first_data_cut", date(2025, 12, 31), lang="nb")
+    'Registrert etter første datakutt (31.12.2025): planen er ikke forhåndsspesifisert og kan \
+være påvirket av dataene.'
+    >>> pre_specification_text("before_first_data_cut", date(2025, 12, 31), lang="en") is None
+    True
+    """
+    if rule != "after_first_data_cut" or first_data_cut is None:
+        return None
+    cut = _date(first_data_cut, lang)
+    if lang == "nb":
+        return (f"Registrert etter første datakutt ({cut}): planen er ikke forhåndsspesifisert "
+                "og kan være påvirket av dataene.")
+    return (f"Registered after the first data cut ({cut}): the plan is not pre-specified and "
+            "may have been influenced by the data.")
 
 
 # --- the divergence flag -------------------------------------------------------------------------

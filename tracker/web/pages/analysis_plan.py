@@ -3,12 +3,13 @@ with the SHA-256 of its text at the moment of registration; a new version supers
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint
 
 from tracker.access import require
+from tracker.outcomes import wording
 from tracker.timeutil import OSLO
 from tracker.web import forms
 from tracker.web.lang import current_language, fmt_date
@@ -37,11 +38,6 @@ add({
     "plan.state": ("Status", "State"),
     "plan.state.current": ("Gjeldende", "Current"),
     "plan.state.superseded": ("Erstattet {when}", "Superseded {when}"),
-    "plan.late": (
-        "Registrert etter første datakutt ({date}): planen kan være påvirket av dataene.",
-        "Registered after the first data cut ({date}): the plan may have been influenced by "
-        "the data.",
-    ),
     "plan.new": ("Registrer ny versjon", "Register a new version"),
     "plan.first": ("Registrer analyseplanen", "Register the analysis plan"),
     "plan.new.hint": (
@@ -74,18 +70,15 @@ def fmt_moment(value: datetime | None, lang: str) -> str:
     return t("plan.at", lang, date=fmt_date(local, lang), time=clock)
 
 
-def _first_data_cut(introduction_id: int) -> date | None:
-    if not forms.may("feeds", "read"):
-        return None
-    page = forms.read("list_feeds", {"introduction_id": introduction_id}, {"limit": 500})
-    return min((d.data_cut for d in page.items), default=None)
-
-
-def _registered_on(plan: Any) -> date:
-    moment = plan.registered_at
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(OSLO).date()
+def late_warnings(history: list[Any], lang: str) -> dict[int, str]:
+    """The warning per plan version registered after the first data cut, as the API decided it
+    (`tracker.introductions.plans`), in the catalogue's words."""
+    out = {}
+    for p in history:
+        text = wording.pre_specification_text(p.pre_specification, p.first_data_cut, lang=lang)
+        if not p.pre_specified and text is not None:
+            out[p.version_no] = text
+    return out
 
 
 def plan_page(introduction_id: int) -> Any:
@@ -97,9 +90,7 @@ def plan_page(introduction_id: int) -> Any:
         require("introductions", "write")
     lang = current_language()
     intro = forms.read("get_introduction", {"introduction_id": introduction_id})
-    first_cut = _first_data_cut(introduction_id)
-    late = {p.version_no for p in intro.analysis_plan_history
-            if first_cut is not None and _registered_on(p) > first_cut}
+    late = late_warnings(intro.analysis_plan_history, lang)
     current = intro.analysis_plan
     landmarks = current.landmarks_months if current else list(DEFAULT_LANDMARKS)
     values = forms.flatten({"text": current.text if current else "",
@@ -117,7 +108,7 @@ def plan_page(introduction_id: int) -> Any:
         saved=t("plan.saved", lang),
         heading=t("plan.title", lang, method=f"{intro.nye_metoder_id} {intro.active_substance}"),
         intro=intro, plan_now=current, history=list(reversed(intro.analysis_plan_history)),
-        late=late, first_cut=first_cut, fmt_moment=lambda v: fmt_moment(v, lang),
+        late=late, fmt_moment=lambda v: fmt_moment(v, lang),
         landmark_count=max(len(landmarks) + 2, 4), may_write=forms.may("introductions"),
         intro_href=introductions.intro_href(introduction_id))
 
