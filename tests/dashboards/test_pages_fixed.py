@@ -153,7 +153,8 @@ def test_the_overview_shows_divergence_as_a_deviation_not_as_due_soon(
 ) -> None:
     shown = page(browser_as("secretariat").client, "/dashboards/")
     assert "Avvik: " in shown and "flag flag-signal" in shown
-    assert not re.search(r"Nærmer seg: [^\"]*Resultatene er dårligere", shown)
+    assert "Resultatene avviker fra antagelsene" in shown
+    assert not re.search(r"Nærmer seg: [^\"]*Resultatene avviker", shown)
     # The page explains the timeline: symbols for kinds, colours for states.
     assert "timeline-legend" in shown and "Farge:" in shown and "Form:" in shown
 

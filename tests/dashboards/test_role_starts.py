@@ -73,10 +73,10 @@ def test_a_clinician_starts_with_the_follow_up_of_the_introductions(
 ) -> None:
     card = start(browser_as("clinician").client)
     assert "Oppfølging av innføringene" in card and "Siste datakutt" in card
-    # The introduction whose registry data are worse than assumed comes first, flagged.
+    # The introduction whose registry data differ from the assumptions comes first, flagged.
     first_row = card.index("ID2021_901 sotorasib")
     assert first_row < card.index("ID2022_906 pembrolizumab")
-    assert "Resultatene er dårligere enn antatt" in card and "row-signal" in card
+    assert "Resultatene avviker fra antagelsene" in card and "row-signal" in card
     assert "31.12.2025" in card  # the newest data cut delivered
 
 

@@ -23,7 +23,9 @@ KIND_LABELS: dict[str, str] = {
     FlagKind.review_overdue: "Revurdering på overtid",
     FlagKind.data_delivery_due: "Datalevering nærmer seg",
     FlagKind.data_delivery_overdue: "Datalevering på overtid",
-    FlagKind.outcome_divergence: "Resultatene er dårligere enn antatt",
+    # Endpoint-neutral: for time on treatment a difference is a cost or tolerability
+    # question, not worse or better (the message says which way and what it means).
+    FlagKind.outcome_divergence: "Resultatene avviker fra antagelsene",
     FlagKind.agreement_expiring: "Prisavtale utløper",
     FlagKind.volume_threshold: "Pasientvolumet passerer et trinn i pris–volum-avtalen",
     FlagKind.analysis_plan_missing: "Analyseplan mangler",

@@ -10,6 +10,7 @@ from flask import Blueprint
 
 from tracker.access import require
 from tracker.outcomes import wording
+from tracker.outcomes.plan import DEFAULT_LANDMARKS_MONTHS
 from tracker.timeutil import OSLO
 from tracker.web import forms
 from tracker.web.lang import current_language, fmt_date
@@ -56,9 +57,6 @@ add({
     "plan.at": ("{date} kl. {time}", "{date} at {time}"),
 })
 
-DEFAULT_LANDMARKS = (12.0, 24.0, 36.0)
-
-
 def fmt_moment(value: datetime | None, lang: str) -> str:
     """A moment as users read it, in Norwegian time: 16.03.2026 kl. 14.05."""
     if value is None:
@@ -92,7 +90,7 @@ def plan_page(introduction_id: int) -> Any:
     intro = forms.read("get_introduction", {"introduction_id": introduction_id})
     late = late_warnings(intro.analysis_plan_history, lang)
     current = intro.analysis_plan
-    landmarks = current.landmarks_months if current else list(DEFAULT_LANDMARKS)
+    landmarks = current.landmarks_months if current else list(DEFAULT_LANDMARKS_MONTHS)
     values = forms.flatten({"text": current.text if current else "",
                             "landmarks_months": [float(x) for x in landmarks]}, lang)
     values.pop("landmarks_months", None)  # the landmarks are one input each

@@ -33,7 +33,7 @@ _KIND_EN = {
     FlagKind.review_overdue: "Reassessment overdue",
     FlagKind.data_delivery_due: "Data delivery approaching",
     FlagKind.data_delivery_overdue: "Data delivery overdue",
-    FlagKind.outcome_divergence: "Outcomes worse than assumed",
+    FlagKind.outcome_divergence: "Outcomes differ from the assumptions",
     FlagKind.agreement_expiring: "Price agreement expiring",
     FlagKind.volume_threshold: "Patient volume passes a tier of the price–volume agreement",
     FlagKind.analysis_plan_missing: "Analysis plan missing",
