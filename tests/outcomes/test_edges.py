@@ -13,6 +13,8 @@ import pytest
 from lifelines import KaplanMeierFitter
 from lifelines.datasets import load_lung
 from lifelines.utils import median_survival_times
+from scipy import stats
+from scipy.optimize import brentq
 
 from tests.factories import create_temporary_introduction
 from tests.outcomes.helpers import MONTH, extract, import_extract, put_curve
@@ -40,6 +42,64 @@ def test_the_assumed_median_is_exact_not_a_grid_point(client, intro):
     assert out["assumed"]["median"] == pytest.approx(exact, rel=1e-12)
     months = _outcomes(client, intro, "endpoint=OS")
     assert months["assumed"]["median"] == pytest.approx(exact / MONTH, rel=1e-12)
+
+
+# Every distribution an assumed curve may have, against scipy.stats' median (and a root of its
+# survival function found by brentq): Gompertz as scipy's gompertz(c = rate / shape,
+# scale = 1 / shape); log-logistic as scipy's fisk.
+MEDIANS = [
+    ({"distribution": "exponential", "parameters": {"rate": 0.05}},
+     stats.expon(scale=1 / 0.05)),
+    ({"distribution": "weibull", "parameters": {"scale": 14.0, "shape": 1.3}},
+     stats.weibull_min(c=1.3, scale=14.0)),
+    ({"distribution": "lognormal", "parameters": {"mu": 2.5, "sigma": 0.9}},
+     stats.lognorm(s=0.9, scale=math.exp(2.5))),
+    ({"distribution": "loglogistic", "parameters": {"scale": 12.0, "shape": 2.1}},
+     stats.fisk(c=2.1, scale=12.0)),
+    ({"distribution": "gompertz", "parameters": {"rate": 0.02, "shape": 0.08}},
+     stats.gompertz(c=0.02 / 0.08, scale=1 / 0.08)),
+]
+
+
+# The closed forms are arithmetic on the stored curve: SQLite is enough (the API path runs on
+# PostgreSQL in the tests above).
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(("spec", "dist"), MEDIANS, ids=[m[0]["distribution"] for m in MEDIANS])
+def test_the_assumed_median_of_every_distribution_is_exact(client, intro, spec, dist):
+    put_curve(client, intro, "OS", {**spec, "time_unit": "months"})
+    lung = load_lung()
+    import_extract(client, intro["id"], *extract(lung["time"], lung["status"] == 1))
+    root = brentq(lambda t: float(dist.sf(t)) - 0.5, 1e-9, 1e4, xtol=1e-14)
+    months = _outcomes(client, intro, "endpoint=OS")["assumed"]["median"]
+    assert months == pytest.approx(dist.median(), rel=1e-12)
+    assert months == pytest.approx(root, rel=1e-10)
+    days = _outcomes(client, intro)["assumed"]["median"]
+    assert days == pytest.approx(dist.median() * MONTH, rel=1e-12)
+
+
+@SQLITE_ONLY
+def test_the_assumed_median_of_a_points_curve_is_where_it_crosses_one_half(client, intro):
+    lung = load_lung()
+    import_extract(client, intro["id"], *extract(lung["time"], lung["status"] == 1))
+
+    def median_with(curve, query="endpoint=OS"):
+        stored = client.get(f"/api/v1/introductions/{intro['id']}").json  # its current version
+        put_curve(client, stored, "OS", {"time_unit": "months", **curve})
+        return _outcomes(client, intro, query)["assumed"]["median"]
+
+    points = [[6.0, 0.8], [12.0, 0.6], [18.0, 0.3], [30.0, 0.1]]
+    # Linear between (12, 0.6) and (18, 0.3): S = 0.5 at 12 + 6 (0.1 / 0.3) = 14 months.
+    linear = {"distribution": "points", "points": points, "interpolation": "linear"}
+    assert median_with(linear) == pytest.approx(14.0, rel=1e-12)
+    assert _outcomes(client, intro)["assumed"]["median"] == pytest.approx(14.0 * MONTH)
+    # A step curve is 0.6 until 18 months, then 0.3: its median is 18 months.
+    assert median_with({**linear, "interpolation": "step"}) == 18.0
+    # A Gompertz curve with a negative shape levels off at exp(rate / shape) = 0.61: never 0.5.
+    assert median_with({"distribution": "gompertz",
+                        "parameters": {"rate": 0.05, "shape": -0.1}}) is None
 
 
 def test_a_median_limit_where_the_band_reaches_zero_is_null(client, intro):
