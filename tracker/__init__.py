@@ -16,6 +16,8 @@ def blueprints() -> list:  # type: ignore[type-arg]
     from tracker.decisions.api import bp as decisions
     from tracker.feeds.api import bp as feeds
     from tracker.flags.api import bp as flags
+    from tracker.individual.api import bp as individual
+    from tracker.individual.committee_api import bp as committee
     from tracker.introductions.api import bp as introductions
     from tracker.meta.api import bp as meta
     from tracker.methods.api import bp as methods
@@ -23,7 +25,7 @@ def blueprints() -> list:  # type: ignore[type-arg]
     from tracker.reassessments.api import bp as reassessments
 
     return [meta, methods, decisions, introductions, datasources, agreements,
-            flags, reassessments, deadlines, audit, feeds, outcomes]
+            flags, reassessments, deadlines, audit, feeds, outcomes, individual, committee]
 
 
 def create_app(settings: Settings | None = None) -> Flask:

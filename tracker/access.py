@@ -34,6 +34,19 @@ MATRIX: dict[str, dict[str, frozenset[Any]]] = {
     "reassessments": {"read": LOGGED_IN, "write": SECRETARIAT | {Role.forum}},
     "deadlines": {"read": LOGGED_IN},
     "audit": {"read": frozenset({Role.secretariat, Role.procurement, Role.forum, Role.admin})},
+    # Individual access: steps are checked per role (and trust) in tracker.individual.workflow.
+    "access_cases": {
+        "read": frozenset({Role.secretariat, Role.coordinator, Role.committee,
+                           Role.medical_director, Role.clinician, Role.procurement, Role.forum}),
+        "write": frozenset({Role.secretariat, Role.coordinator, Role.medical_director,
+                            Role.clinician, Role.procurement}),
+    },
+    "committee": {
+        "read": frozenset({Role.secretariat, Role.coordinator, Role.committee, Role.forum}),
+        "write": frozenset({Role.coordinator}),
+    },
+    "group_exceptions": {"read": EVERYONE},
+    "access_statistics": {"read": EVERYONE},  # aggregates; small counts suppressed
     "users": {"read": frozenset({Role.admin}), "write": frozenset({Role.admin})},
 }
 CONFIDENTIAL_READERS = frozenset({Role.procurement, Role.forum, Role.admin})

@@ -44,6 +44,7 @@ class Principal:
     user_id: int | None = None
     email: str | None = None
     interface: str = "api"
+    health_trust: str | None = None
     via_session: bool = False
 
     @property
@@ -104,6 +105,7 @@ def _resolve() -> Principal:
             user_id=user.id,
             email=user.email,
             interface=_interface(),
+            health_trust=user.health_trust,
         )
     sid = session.get("sid")
     if isinstance(sid, str) and sid:
@@ -117,6 +119,7 @@ def _resolve() -> Principal:
                 email=user.email,
                 interface=_interface(),
                 via_session=True,
+                health_trust=user.health_trust,
             )
         session.clear()  # ended, expired or never issued: the cookie is no login
     return PUBLIC

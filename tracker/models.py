@@ -6,6 +6,13 @@ from tracker.datasources.models import DataSource
 from tracker.decisions.models import Decision
 from tracker.feeds.models import FeedCount, FeedDelivery, FeedRecord
 from tracker.flags.models import Flag, Notification, NotificationPreference
+from tracker.individual.models import (
+    AccessCase,
+    AccessCaseStep,
+    CommitteeMeeting,
+    CommitteeMember,
+    MeetingAttendance,
+)
 from tracker.introductions.models import (
     AnalysisPlanVersion,
     Milestone,
@@ -52,4 +59,10 @@ __all__ = [
     "PhaseOutStep",
     "ReassessmentCase",
     "ReassessmentStep",
+    # individual access
+    "AccessCase",
+    "AccessCaseStep",
+    "CommitteeMeeting",
+    "CommitteeMember",
+    "MeetingAttendance",
 ]

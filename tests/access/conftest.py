@@ -23,6 +23,9 @@ def tokens(app, session) -> dict[str, str]:
                 role=role.value,
                 email=f"{role.value}@example.org",
                 password=PASSWORD,
+                # Clinicians and medical directors act for a trust (individual access).
+                health_trust="Helse Bergen HF" if role in (Role.clinician, Role.medical_director)
+                else None,
             )
             out[role.value] = users_service.issue_token(session=session, user=user)
         session.commit()

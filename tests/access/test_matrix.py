@@ -10,10 +10,18 @@ import re
 
 from tests.access.conftest import auth
 
-ROLES = ["public", "secretariat", "procurement", "clinician", "forum", "admin"]
+ROLES = ["public", "secretariat", "procurement", "clinician", "forum", "admin", "coordinator",
+         "committee", "medical_director"]
 ALL = set(ROLES)
 LOGGED_IN = ALL - {"public"}
 SECRETARIAT = {"secretariat", "admin"}
+# Individual access: who reads the register and who takes steps in it (each step is checked
+# again per role and trust by the workflow; here only the door).
+CASES_READ = LOGGED_IN
+CASES_WRITE = {"secretariat", "coordinator", "medical_director", "clinician", "procurement",
+               "admin"}
+COMMITTEE_READ = {"secretariat", "coordinator", "committee", "forum", "admin"}
+COMMITTEE_WRITE = {"coordinator", "admin"}
 
 EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/health"): ALL,
@@ -79,6 +87,25 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/introductions/{introduction_id}/feeds"): LOGGED_IN,
     ("GET", "/api/v1/feeds/{delivery_id}"): LOGGED_IN,
     ("GET", "/api/v1/feeds/{delivery_id}/patients"): {"secretariat", "clinician", "admin"},
+    ("GET", "/api/v1/access-cases"): CASES_READ,
+    ("GET", "/api/v1/access-cases/{case_id}"): CASES_READ,
+    ("PATCH", "/api/v1/access-cases/{case_id}"): CASES_WRITE,
+    ("POST", "/api/v1/access-cases/access-scheme"): CASES_WRITE,
+    ("POST", "/api/v1/access-cases/exceptions"): CASES_WRITE,
+    ("POST", "/api/v1/access-cases/group-exceptions"): CASES_WRITE,
+    ("POST", "/api/v1/access-cases/{case_id}/steps"): CASES_WRITE,
+    ("POST", "/api/v1/access-cases/{case_id}/committee-decision"): CASES_WRITE,
+    ("GET", "/api/v1/group-exceptions"): ALL,
+    ("GET", "/api/v1/health-trusts"): ALL,
+    ("GET", "/api/v1/committee/members"): COMMITTEE_READ,
+    ("POST", "/api/v1/committee/members"): COMMITTEE_WRITE,
+    ("PATCH", "/api/v1/committee/members/{member_id}"): COMMITTEE_WRITE,
+    ("GET", "/api/v1/committee/meetings"): COMMITTEE_READ,
+    ("POST", "/api/v1/committee/meetings"): COMMITTEE_WRITE,
+    ("POST", "/api/v1/committee/meetings/plan"): COMMITTEE_WRITE,
+    ("GET", "/api/v1/committee/meetings/{meeting_id}"): COMMITTEE_READ,
+    ("POST", "/api/v1/committee/meetings/{meeting_id}/papers"): COMMITTEE_WRITE,
+    ("PUT", "/api/v1/committee/meetings/{meeting_id}/attendance"): COMMITTEE_WRITE,
 }
 
 

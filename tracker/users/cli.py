@@ -18,8 +18,11 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--email", default=None, help="Address for notifications.")
+@click.option("--trust", "health_trust", default=None,
+              help="The user's health trust, e.g. 'Helse Bergen HF' (medical directors).")
 @click.option("--password", is_flag=True, help="Also set a password for the login page (prompted).")
-def add(name: str, role: str, email: str | None, password: bool) -> None:
+def add(name: str, role: str, email: str | None, health_trust: str | None,
+        password: bool) -> None:
     """Create a user and print a new API token, once, on the last line."""
     from tracker.auth import SYSTEM, acting_as
     from tracker.db import make_engine, session_scope
@@ -36,7 +39,8 @@ def add(name: str, role: str, email: str | None, password: bool) -> None:
     try:
         with acting_as(SYSTEM), session_scope(engine) as session:
             user = service.create_user(
-                session=session, name=name, role=role, email=email, password=secret
+                session=session, name=name, role=role, email=email, password=secret,
+                health_trust=health_trust,
             )
             token = service.issue_token(session=session, user=user)
     except TrackerError as exc:

@@ -19,6 +19,10 @@ class User(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True, index=True)
     role: str = Field(sa_type=enum_column(20))
     email: str | None = Field(default=None, max_length=200)
+    health_trust: str | None = Field(
+        default=None, max_length=120,
+        description="The health trust the user works for (medical directors, clinicians).",
+    )
     password_hash: str | None = Field(default=None, max_length=200)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)

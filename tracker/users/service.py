@@ -32,7 +32,8 @@ def hash_token(token: str) -> str:
 
 
 def create_user(
-    *, session: Session, name: str, role: str, email: str | None = None, password: str | None = None
+    *, session: Session, name: str, role: str, email: str | None = None,
+    password: str | None = None, health_trust: str | None = None,
 ) -> User:
     """Create a user with a role and, optionally, a password for the login page."""
     name = name.strip()
@@ -43,6 +44,10 @@ def create_user(
         problems.append(field_error("role", f"use one of {', '.join(r.value for r in Role)}"))
     if password is not None and len(password) < 12:
         problems.append(field_error("password", "use at least 12 characters"))
+    if health_trust:
+        from tracker.individual.trusts import canonical
+
+        health_trust = canonical(health_trust, field="health_trust")
     if problems:
         raise InvalidInput("The user cannot be created.", problems)
     if get_by_name(session=session, name=name) is not None:
@@ -51,6 +56,7 @@ def create_user(
         name=name,
         role=role,
         email=email,
+        health_trust=health_trust,
         password_hash=_hasher.hash(password) if password else None,
     )
     session.add(user)

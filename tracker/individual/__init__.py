@@ -1,0 +1,1 @@
+"""Individual access: the exception scheme, group exceptions, Tilgangsordningen (DOMAIN.md §5)."""

@@ -1,0 +1,140 @@
+"""HTTP endpoints of individual-access cases and the published group exceptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
+from tracker.auth import current_principal
+from tracker.db import get_session
+from tracker.individual import committee, reads, service, trusts
+from tracker.individual import schemas as s
+from tracker.individual.enums import CaseState, Outcome, PublicationStatus, Scheme
+from tracker.timeutil import today
+
+bp = ApiBlueprint("individual", __name__, tag="individual access", resource="access_cases")
+
+
+def _read(case: Any) -> s.CaseRead:
+    return reads.read(session=get_session(), case=case, principal=current_principal())
+
+
+def _create(scheme: Scheme, body: Any) -> s.CaseRead:
+    case = service.create(session=get_session(), scheme=scheme, data=body,
+                          principal=current_principal(), today=today())
+    return _read(case)
+
+
+@bp.operation("/access-cases/access-scheme", "POST",
+              summary="Register a Tilgangsordningen application (Part 2 of the form; 422 names "
+                      "the rule when the method is not eligible)",
+              body=s.AccessCaseCreate, response=s.CaseRead, status=201, errors=[403])
+def create_access_case(body: s.AccessCaseCreate) -> Any:
+    return _create(Scheme.access_scheme, body)
+
+
+@bp.operation("/access-cases/exceptions", "POST",
+              summary="Register an application for an exception for one patient",
+              body=s.ExceptionCaseCreate, response=s.CaseRead, status=201, errors=[403])
+def create_exception_case(body: s.ExceptionCaseCreate) -> Any:
+    return _create(Scheme.individual_exception, body)
+
+
+@bp.operation("/access-cases/group-exceptions", "POST",
+              summary="Register an application for a group exception",
+              body=s.GroupCaseCreate, response=s.CaseRead, status=201, errors=[403])
+def create_group_case(body: s.GroupCaseCreate) -> Any:
+    return _create(Scheme.group_exception, body)
+
+
+CaseQuery = list_query_model(
+    "AccessCaseQuery",
+    sortable=["id", "received_on", "decided_on", "state"],
+    default_sort="-received_on",
+    filters={
+        "scheme": (Scheme | None, None),
+        "state": (CaseState | None, None),
+        "outcome": (Outcome | None, None),
+        "method_id": (int | None, Field(default=None, ge=1)),
+        "region": (str | None, Field(default=None, max_length=40)),
+        "sending_trust": (str | None, Field(default=None, max_length=120)),
+        "meeting_id": (int | None, Field(default=None, ge=1)),
+        "open": (bool | None, Field(default=None, description="Only open (or closed) cases.")),
+    },
+)
+CasePage = page_model(s.CaseRead)
+
+
+@bp.operation("/access-cases", "GET", summary="List the access cases you may see",
+              query=CaseQuery, response=CasePage)
+def list_access_cases(query: Any) -> Any:
+    items, total = service.list_(session=get_session(), query=query,
+                                 principal=current_principal())
+    return page_of(CasePage, [_read(case) for case in items], total, query)
+
+
+@bp.operation("/access-cases/<int:case_id>", "GET", summary="Read an access case",
+              response=s.CaseRead)
+def get_access_case(case_id: int) -> Any:
+    return _read(service.get(session=get_session(), case_id=case_id,
+                             principal=current_principal()))
+
+
+@bp.operation("/access-cases/<int:case_id>", "PATCH",
+              summary="Supplement the application (while applied, received or returned)",
+              body=s.ApplicationUpdate, response=s.CaseRead, errors=[403, 409])
+def update_access_case(case_id: int, body: s.ApplicationUpdate) -> Any:
+    return _read(service.update_application(session=get_session(), case_id=case_id, data=body,
+                                            principal=current_principal()))
+
+
+@bp.operation("/access-cases/<int:case_id>/steps", "POST",
+              summary="Take the next step of a case (409 lists the allowed next steps)",
+              body=s.StepIn, response=s.CaseRead, errors=[403, 409])
+def step_access_case(case_id: int, body: s.StepIn) -> Any:
+    return _read(service.step(session=get_session(), case_id=case_id, body=body,
+                              principal=current_principal(), today=today()))
+
+
+@bp.operation("/access-cases/<int:case_id>/committee-decision", "POST",
+              summary="Record the committee's decision (409 without quorum, consensus or papers "
+                      "in time)",
+              body=s.CommitteeDecisionIn, response=s.CaseRead, errors=[403, 409])
+def decide_access_case(case_id: int, body: s.CommitteeDecisionIn) -> Any:
+    return _read(committee.decide(session=get_session(), case_id=case_id, body=body,
+                                  principal=current_principal(), today=today()))
+
+
+class GroupExceptionList(BaseModel):
+    items: list[s.GroupExceptionRead]
+
+
+class GroupExceptionQuery(BaseModel):
+    status: PublicationStatus | None = None
+
+
+@bp.operation("/group-exceptions", "GET",
+              summary="The published group exceptions: current, previous and refused",
+              query=GroupExceptionQuery, response=GroupExceptionList,
+              permission=("group_exceptions", "read"))
+def list_group_exceptions(query: Any) -> Any:
+    return GroupExceptionList(items=reads.group_exceptions(session=get_session(),
+                                                           status=query.status))
+
+
+class Trust(BaseModel):
+    name: str
+    region: str
+
+
+class TrustList(BaseModel):
+    items: list[Trust]
+
+
+@bp.operation("/health-trusts", "GET", summary="The health trusts and their regions",
+              response=TrustList, permission=("meta", "read"))
+def list_health_trusts() -> Any:
+    return TrustList(items=[Trust(name=name, region=region)
+                            for name, region in trusts.TRUST_REGIONS.items()])
