@@ -84,7 +84,8 @@ def open_flags(
     rows, _ = flags_service.list_(
         session=session, as_of=as_of, open=True, include_snoozed=False,
         introduction_id=introduction_id, subject_type=subject_type,
-        hidden_kinds=flag_visibility.hidden_kinds(confidential=viewer.can_see_confidential_prices),
+        hidden_kinds=flag_visibility.hidden_kinds(confidential=viewer.can_see_confidential_prices,
+                                                  role=viewer.role),
         sort="due_date", limit=MAX_ROWS,
     )
     views = []

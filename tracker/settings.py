@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     delivery_lead_days: int = Field(default=30, ge=0)
     # Flags: lead time for phase-out steps and renegotiation deadlines.
     followup_lead_days: int = Field(default=30, ge=0)
+    # Flags: a Tilgangsordningen application waiting this many working days for the
+    # completeness check; this many cases of one method and diagnosis group in a year suggest a
+    # subgroup assessment (000_3134ab22afa02640.txt L962–965).
+    access_check_working_days: int = Field(default=5, ge=1)
+    subgroup_suggestion_cases: int = Field(default=3, ge=2)
     # Scheduler: the daily sweep and the daily digest, in this time zone.
     scheduler_timezone: str = "Europe/Oslo"
     sweep_hour: int = Field(default=6, ge=0, le=23)

@@ -12,6 +12,7 @@ from tracker import get_settings
 from tracker.access import may_see_confidential_prices, require_own_address
 from tracker.actor import current_actor
 from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
+from tracker.auth import current_principal
 from tracker.db import get_engine, get_session
 from tracker.errors import InvalidInput, NotFound, field_error
 from tracker.flags import jobs, notify, service, visibility
@@ -56,7 +57,9 @@ def _read(flag: Any) -> s.FlagRead:
 
 
 def _hidden() -> frozenset[str]:
-    return visibility.hidden_kinds(confidential=may_see_confidential_prices())
+    role = current_principal().role
+    return visibility.hidden_kinds(confidential=may_see_confidential_prices(),
+                                   role=str(role) if role else None)
 
 
 @bp.operation("/flags", "GET", summary="List flags (open and not snoozed by default)",

@@ -16,6 +16,11 @@ class FlagKind(StrEnum):
     analysis_plan_missing = "analysis_plan_missing"  # analyseplan mangler
     phaseout_deadline = "phaseout_deadline"  # frist i utfasingsplan
     renegotiation_due = "renegotiation_due"  # frist for reforhandling
+    # Individual access (tracker.individual.flag_rules):
+    committee_papers_due = "committee_papers_due"  # sakspapirer til vurderingskomitéen
+    access_check_waiting = "access_check_waiting"  # kompletthetskontroll venter
+    access_no_meeting = "access_no_meeting"  # sak uten møte innen 14 dager
+    subgroup_assessment_suggested = "subgroup_assessment_suggested"  # vurder undergruppe
 
 
 KIND_LABELS: dict[str, str] = {
@@ -31,6 +36,10 @@ KIND_LABELS: dict[str, str] = {
     FlagKind.analysis_plan_missing: "Analyseplan mangler",
     FlagKind.phaseout_deadline: "Frist i utfasingsplan",
     FlagKind.renegotiation_due: "Frist for reforhandling",
+    FlagKind.committee_papers_due: "Sakspapirer til vurderingskomitéen",
+    FlagKind.access_check_waiting: "Søknad venter på kompletthetskontroll",
+    FlagKind.access_no_meeting: "Søknad uten møte i vurderingskomitéen innen 14 dager",
+    FlagKind.subgroup_assessment_suggested: "Vurder en undergruppevurdering",
 }
 
 
@@ -42,6 +51,9 @@ class SubjectType(StrEnum):
     agreement = "agreement"
     reassessment = "reassessment"
     phaseout_step = "phaseout_step"
+    access_case = "access_case"
+    committee_meeting = "committee_meeting"
+    method = "method"
 
 
 class CloseReason(StrEnum):

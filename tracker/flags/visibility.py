@@ -20,6 +20,12 @@ from tracker.flags.enums import KIND_LABELS, FlagKind
 CONFIDENTIAL_KINDS = frozenset({
     FlagKind.agreement_expiring, FlagKind.volume_threshold, FlagKind.renegotiation_due,
 })
+# Kinds of individual access, and the roles that see them.
+ACCESS_KINDS = frozenset({
+    FlagKind.committee_papers_due, FlagKind.access_check_waiting, FlagKind.access_no_meeting,
+    FlagKind.subgroup_assessment_suggested,
+})
+ACCESS_FLAG_READERS = frozenset({"coordinator", "secretariat", "admin"})
 # Kinds left out entirely for readers without confidential access.
 HIDDEN_KINDS = frozenset({FlagKind.volume_threshold})
 # Facts of those flags that say nothing about the terms.
@@ -52,6 +58,14 @@ def facts(kind: str, values: dict[str, Any] | None, *, confidential: bool) -> di
 
 
 
-def hidden_kinds(*, confidential: bool) -> frozenset[str]:
-    """The flag kinds this reader may not see at all."""
-    return frozenset() if confidential else frozenset(str(kind) for kind in HIDDEN_KINDS)
+def hidden_kinds(*, confidential: bool, role: str | None = "admin") -> frozenset[str]:
+    """The flag kinds this reader may not see at all.
+
+    Flags on individual-access cases and the committee's meetings are the coordinator's and the
+    secretariat's work list; other roles (a clinician of another trust among them) do not see
+    them.
+    """
+    hidden = set() if confidential else {str(kind) for kind in HIDDEN_KINDS}
+    if role not in ACCESS_FLAG_READERS:
+        hidden |= {str(kind) for kind in ACCESS_KINDS}
+    return frozenset(hidden)

@@ -39,6 +39,10 @@ _KIND_EN = {
     FlagKind.analysis_plan_missing: "Analysis plan missing",
     FlagKind.phaseout_deadline: "Deadline in a phase-out plan",
     FlagKind.renegotiation_due: "Renegotiation deadline",
+    FlagKind.committee_papers_due: "Papers for the assessment committee",
+    FlagKind.access_check_waiting: "Application waiting for the completeness check",
+    FlagKind.access_no_meeting: "Application with no committee meeting within 14 days",
+    FlagKind.subgroup_assessment_suggested: "Consider a subgroup assessment",
 }
 add({f"enum.flag_kind.{kind.value}": (KIND_LABELS[kind], _KIND_EN[kind]) for kind in FlagKind})
 add({
