@@ -99,8 +99,10 @@ def test_412_cases_reproduce_table_1_by_year_region_and_outcome() -> None:
     cases = table1_cases()
     assert len(cases) == grand[2]
     counts = outcome_counts(cases, ["year", "region"])
-    assert list(counts.columns) == ["row_type", "year", "region", "granted", "refused", "total"]
-    got = counts[counts["row_type"] == "cell"].drop(columns="row_type")
+    assert list(counts.columns) == [
+        "row_type", "level", "year", "region", "granted", "refused", "total",
+    ]
+    got = counts[counts["row_type"] == "cell"].drop(columns=["row_type", "level"])
     merged = cells.merge(got.astype({"year": int}), on=["year", "region"], suffixes=("", "_got"))
     assert len(merged) == len(cells) == len(got)
     for column in ("granted", "refused", "total"):

@@ -56,7 +56,8 @@ def test_counts_by_diagnosis_group_and_method_add_up_to_the_cases() -> None:
 def test_other_outcomes_are_counted_apart_and_never_as_granted() -> None:
     counts = outcome_counts(with_committee_outcomes(), ["region"])
     assert list(counts.columns) == [
-        "row_type", "region", "granted", "refused", "no_consensus", "withdrawn", "total",
+        "row_type", "level", "region", "granted", "refused", "no_consensus", "withdrawn",
+        "total",
     ]
     vest = counts.set_index("region").loc["Helse Vest"]
     assert (vest["granted"], vest["no_consensus"], vest["withdrawn"], vest["total"]) == (1, 1, 1, 3)

@@ -168,7 +168,8 @@ def outcome_counts(
     Returns
     -------
     pandas.DataFrame
-        Columns ``row_type`` (``"cell"``, ``"subtotal"`` or ``"total"``), the keys, one column
+        Columns ``row_type`` (``"cell"``, ``"subtotal"`` or ``"total"``), ``level`` (how many
+        keys the row fixes: ``len(by)`` for a cell, 0 for the grand total), the keys, one column
         per outcome and ``total``. Keys a total row adds up over are missing (NA). Every region
         appears for every combination of the other keys, with zeros where there is no case; a
         case without a region has a cell row of its own with the region missing. Total rows
@@ -216,9 +217,10 @@ def outcome_counts(
     table["total"] = table[columns].sum(axis=1).astype(np.int64)
     table = table.iloc[_display_order(table, by, counted)].reset_index(drop=True)
     table.columns.name = None
-    depth = table.pop("_depth").to_numpy()
+    depth = table.pop("_depth").to_numpy(np.int64)
     row_type = np.select([depth == len(by), depth == 0], ["cell", "total"], "subtotal")
     table.insert(0, "row_type", row_type)
+    table.insert(1, "level", depth)
     for key in by:
         if key == "year":
             years = table[key].astype(object).where(table[key].notna(), None)
