@@ -1,0 +1,24 @@
+"""Run the Examples sections of the individual-access statistics modules as doctests."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "tracker.analytics.access_stats",
+    "tracker.analytics.access_rates",
+    "tracker.analytics.access_variation",
+    "tracker.analytics.access_suppression",
+    "tracker.analytics.access_reference",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
