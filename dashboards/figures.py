@@ -39,7 +39,7 @@ def _scatter(n_points: int) -> type[go.Scatter] | type[go.Scattergl]:
     return go.Scattergl if n_points > WEBGL_THRESHOLD else go.Scatter
 
 
-def _thin_steps(outcomes: Outcomes) -> pd.DataFrame:
+def display_steps(outcomes: Outcomes) -> pd.DataFrame:
     """The KM steps as columns, thinned for display if the service left too many."""
     frame = pd.DataFrame(
         [(s.time, s.survival, s.ci_lower, s.ci_upper) for s in outcomes.km.steps],
@@ -53,7 +53,7 @@ def _thin_steps(outcomes: Outcomes) -> pd.DataFrame:
     return frame
 
 
-def _base_layout(fig: go.Figure, **extra: Any) -> go.Figure:
+def base_layout(fig: go.Figure, **extra: Any) -> go.Figure:
     layout: dict[str, Any] = {
         "template": "simple_white",
         "font": {"family": FONT, "size": 13},
@@ -67,7 +67,7 @@ def _base_layout(fig: go.Figure, **extra: Any) -> go.Figure:
 
 def km_figure(outcomes: Outcomes, lang: str) -> go.Figure:
     """Kaplan-Meier curve with its 95 % band against the assumed curve, at-risk numbers below."""
-    steps = _thin_steps(outcomes)
+    steps = display_steps(outcomes)
     unit = t(outcomes.time_unit.value, lang)
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.88, 0.12], vertical_spacing=0.12
@@ -150,7 +150,7 @@ def km_figure(outcomes: Outcomes, lang: str) -> go.Figure:
         row=2,
         col=1,
     )
-    _base_layout(fig, height=460, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02,
+    base_layout(fig, height=460, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02,
                                            "x": 0, "traceorder": "normal"})
     # Ticks where the at-risk numbers are, so each number sits under its tick.
     times = [r.time for r in risk]
@@ -295,7 +295,7 @@ def timeline_figure(items: Sequence[TimelineItem], today: date, lang: str) -> go
         x=today.isoformat(), y=1, xref="x", yref="paper", text=t("tl.today", lang),
         showarrow=False, yanchor="bottom", font={"size": 11, "color": NEUTRAL_COLOUR},
     )
-    _base_layout(fig, height=max(260, 90 + 34 * len(labels)), hovermode="closest",
+    base_layout(fig, height=max(260, 90 + 34 * len(labels)), hovermode="closest",
                  showlegend=False)
     fig.update_yaxes(tickmode="array", tickvals=[rows[label] for label in labels],
                      ticktext=labels, range=[-0.7, len(labels) - 0.3], automargin=True,
@@ -339,7 +339,7 @@ def volume_figure(
             showarrow=False, xanchor="left", yanchor="bottom",
             font={"size": 11, "color": NEUTRAL_COLOUR},
         )
-    _base_layout(fig, height=260, hovermode="closest", showlegend=False)
+    base_layout(fig, height=260, hovermode="closest", showlegend=False)
     # Lines are shapes, which autorange ignores: make room for the highest of them.
     top = max([count for _, count in per_year] + list(tiers) + [expected_per_year or 0] + [1])
     fig.update_xaxes(title_text=t("fig.year", lang), type="category")
@@ -413,155 +413,9 @@ def breakdown_figure(breakdown: Breakdown, lang: str) -> go.Figure:
     # Every row on the axis, suppressed ones too (a category axis shows only what is drawn).
     fig.add_trace(go.Scatter(y=labels, x=[0] * len(labels), mode="markers", meta="rows",
                              marker={"opacity": 0}, showlegend=False, hoverinfo="skip"))
-    _base_layout(fig, height=max(220, 110 + 34 * len(rows)), hovermode="closest",
+    base_layout(fig, height=max(220, 110 + 34 * len(rows)), hovermode="closest",
                  margin={"l": 20, "r": 30, "t": 40, "b": 50})
     fig.update_xaxes(title_text=t("fig.survival", lang), range=[0, 1.02], tickformat=".0%")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels,
                      automargin=True)
-    return fig
-
-
-# --- the evidence for the reassessment: hazards, log-log, extrapolation --------------------------
-
-HAZARD_SCALE = 100  # hazards are shown per 100 patient-time units (events per 100 patient-months)
-
-
-def hazard_figure(outcomes: Outcomes, lang: str) -> go.Figure:
-    """The observed hazard against the assumed h(t), per 100 patient-time units.
-
-    Piecewise-constant hazard per interval (events / person-time) as steps with their exact
-    Poisson 95 % limits as error bars, the kernel-smoothed Nelson-Aalen hazard as a line (dotted
-    within one bandwidth of the edges, where it is biased downwards), and the assumed curve's
-    hazard h(t), or its average per interval for a step curve.
-    """
-    fig = go.Figure()
-    hz = outcomes.hazards
-    unit = t(outcomes.time_unit.value, lang)
-    if hz is not None:
-        shown = [i for i in hz.intervals if i.hazard is not None]
-        fig.add_trace(
-            go.Scatter(
-                x=[(i.start + i.end) / 2 for i in shown],
-                y=[i.hazard * HAZARD_SCALE for i in shown],  # type: ignore[operator]
-                mode="markers",
-                marker={"color": KM_COLOUR, "size": 8, "symbol": "square"},
-                error_y={"type": "data", "color": KM_COLOUR, "thickness": 1.2,
-                         "array": [((i.ci_upper or i.hazard or 0) - (i.hazard or 0))
-                                   * HAZARD_SCALE for i in shown],
-                         "arrayminus": [((i.hazard or 0) - (i.ci_lower or 0)) * HAZARD_SCALE
-                                        for i in shown]},
-                name=t("fig.hz.interval", lang, length=fmt_number(hz.interval_length, lang),
-                       unit=unit),
-                meta="hazard_interval",
-                hovertemplate="%{y:.2f}<extra></extra>",
-            )
-        )
-        smooth = [p for p in hz.smoothed if p.hazard is not None]
-        fig.add_trace(
-            go.Scatter(
-                x=[p.time for p in smooth],
-                y=[p.hazard * HAZARD_SCALE for p in smooth],  # type: ignore[operator]
-                mode="lines",
-                line={"color": KM_COLOUR, "width": 2},
-                name=t("fig.hz.smoothed", lang),
-                meta="hazard_smoothed",
-                hovertemplate="%{y:.2f}<extra></extra>",
-            )
-        )
-        assumed = [p for p in hz.smoothed if p.assumed is not None]
-        if assumed:
-            x = [p.time for p in assumed]
-            y = [p.assumed * HAZARD_SCALE for p in assumed]  # type: ignore[operator]
-        else:  # a step curve: its average hazard per interval
-            steps = [i for i in hz.intervals if i.assumed is not None]
-            x = [v for i in steps for v in (i.start, i.end)]
-            y = [i.assumed * HAZARD_SCALE for i in steps for _ in (0, 1)]  # type: ignore[operator]
-        if x:
-            fig.add_trace(
-                go.Scatter(
-                    x=x, y=y, mode="lines",
-                    line={"color": ASSUMED_COLOUR, "width": 2, "dash": "dash"},
-                    name=t("fig.hz.assumed", lang), meta="assumed",
-                    hovertemplate="%{y:.2f}<extra></extra>",
-                )
-            )
-    _base_layout(fig, height=360, hovermode="closest",
-                 legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.0,
-                         "xanchor": "right", "bgcolor": "rgba(255,255,255,0.7)"})
-    # The estimates set the scale: a wide interval late in follow-up (few at risk) would
-    # otherwise flatten everything else; its error bar runs off the top instead.
-    tops = [v for trace in fig.data for v in (trace.y or ()) if v is not None]
-    fig.update_xaxes(title_text=f"{t('fig.time', lang)} ({unit})", rangemode="tozero")
-    fig.update_yaxes(title_text=t("fig.hz.axis", lang, unit=unit),
-                     range=[0, 1.6 * max(tops)] if tops else None, rangemode="tozero")
-    return fig
-
-
-def log_cumulative_hazard_figure(outcomes: Outcomes, lang: str) -> go.Figure:
-    """log(-log S(t)) against log t, observed and assumed: a Weibull is a straight line."""
-    fig = go.Figure()
-    lch = outcomes.log_cumulative_hazard
-    unit = t(outcomes.time_unit.value, lang)
-    if lch is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[p.time for p in lch.observed],
-                y=[p.log_cumulative_hazard for p in lch.observed],
-                mode="lines", line={"color": KM_COLOUR, "width": 2, "shape": "hv"},
-                name=t("fig.km", lang), meta="observed",
-                hovertemplate="%{y:.2f}<extra></extra>",
-            )
-        )
-        if lch.assumed:
-            fig.add_trace(
-                go.Scatter(
-                    x=[p.time for p in lch.assumed],
-                    y=[p.log_cumulative_hazard for p in lch.assumed],
-                    mode="lines", line={"color": ASSUMED_COLOUR, "width": 2, "dash": "dash"},
-                    name=t("fig.assumed", lang), meta="assumed",
-                    hovertemplate="%{y:.2f}<extra></extra>",
-                )
-            )
-    _base_layout(fig, height=340, hovermode="closest")
-    fig.update_xaxes(type="log", title_text=f"{t('fig.time', lang)} ({unit}, "
-                     f"{t('fig.log_scale', lang)})")
-    fig.update_yaxes(title_text="log(−log S(t))")
-    return fig
-
-
-def extrapolation_figure(outcomes: Outcomes, lang: str) -> go.Figure:
-    """The registry curve and the assumed curve to the model's horizon, the part past the
-    longest follow-up drawn dotted and marked as extrapolated."""
-    fig = go.Figure()
-    ex = outcomes.extrapolation
-    unit = t(outcomes.time_unit.value, lang)
-    steps = _thin_steps(outcomes)
-    fig.add_trace(
-        go.Scatter(x=steps["time"].tolist(), y=steps["survival"].tolist(), mode="lines",
-                   line={"color": KM_COLOUR, "width": 2, "shape": "hv"},
-                   name=t("fig.km", lang), meta="km", hovertemplate="%{y:.2f}<extra></extra>")
-    )
-    if ex is not None:
-        inside = [p for p in ex.curve if not p.extrapolated]
-        beyond = [p for p in ex.curve if p.extrapolated]
-        if inside and beyond:  # join the two parts at the last follow-up
-            beyond = [inside[-1], *beyond]
-        for points, meta, dash, name in (
-            (inside, "assumed", "dash", t("fig.assumed", lang)),
-            (beyond, "extrapolated", "dot", t("fig.extrapolated", lang)),
-        ):
-            if points:
-                fig.add_trace(
-                    go.Scatter(x=[p.time for p in points], y=[p.survival for p in points],
-                               mode="lines", meta=meta, name=name,
-                               line={"color": ASSUMED_COLOUR, "width": 2, "dash": dash},
-                               hovertemplate="%{y:.2f}<extra></extra>")
-                )
-        fig.add_vline(x=ex.tau, line={"color": NEUTRAL_COLOUR, "dash": "dot", "width": 1})
-        fig.add_annotation(x=ex.tau, y=1, yref="paper", text=t("fig.last_follow_up", lang),
-                           showarrow=False, xanchor="left", yanchor="top",
-                           font={"size": 11, "color": NEUTRAL_COLOUR})
-    _base_layout(fig, height=320, hovermode="closest")
-    fig.update_xaxes(title_text=f"{t('fig.time', lang)} ({unit})", rangemode="tozero")
-    fig.update_yaxes(title_text=t("fig.survival", lang), range=[0, 1.02], tickformat=".0%")
     return fig

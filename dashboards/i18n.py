@@ -302,6 +302,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fig.log_scale": ("logaritmisk skala", "log scale"),
     "fig.extrapolated": ("Antatt, ekstrapolert", "Assumed, extrapolated"),
     "fig.last_follow_up": ("Lengste oppfølging", "Longest follow-up"),
+    "fig.oe.calendar": ("Kumulativ O/E i gjeldende levering (95 % KI)",
+                        "Cumulative O/E in the current delivery (95 % CI)"),
+    "fig.oe.deliveries": ("O/E per levering", "O/E per delivery"),
+    "fig.oe.reference": ("O/E = 1: som antatt", "O/E = 1: as assumed"),
+    "fig.oe.axis": ("Observerte / forventede hendelser", "Observed / expected events"),
     "ev.hazards": ("Hasard mot antatt hasard", "Hazard against the assumed hazard"),
     "ev.hazards_note": (
         "Den glattede hasarden er skjev nedover nær 0 og nær lengste oppfølging.",

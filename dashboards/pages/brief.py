@@ -15,7 +15,7 @@ from dashboards.i18n import fmt_date, label, t
 from dashboards.layout import definition_list, href, message, section, table
 from dashboards.pages import outcomes_panel
 from dashboards.pages.agreements import agreement_card
-from dashboards.pages.evidence_panel import verdict_class, verdict_label
+from dashboards.pages.evidence_panel import plan_note, verdict_class, verdict_label
 from dashboards.pages.introduction import (
     assumptions_block,
     decision_items,
@@ -82,7 +82,10 @@ def _registry(intro: IntroductionRead, lang: str, viewer: Viewer
                 className="endpoint-block",
             )
         )
-    return parts or [message(t("in.no_data", lang))], results
+    # The landmarks come from the one analysis plan: said once, under the last endpoint.
+    note = next((plan_note(r, lang, "-brief") for r in results.values()
+                 if not isinstance(r, str)), None)
+    return (parts + [note] if parts else [message(t("in.no_data", lang))]), results
 
 
 def _maturity_note(result: Any, lang: str) -> Any:

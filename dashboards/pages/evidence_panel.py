@@ -13,7 +13,8 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboards.figures import (
+from dashboards.evidence_figures import (
+    calendar_figure,
     extrapolation_figure,
     hazard_figure,
     log_cumulative_hazard_figure,
@@ -204,7 +205,8 @@ def maturity_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div 
 
 
 def history_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div | None:
-    """Each delivery's verdict, O/E and landmarks, oldest first; then cumulative O/E."""
+    """Each delivery's verdict, O/E and landmarks, oldest first; then cumulative O/E over
+    calendar time, drawn (with each delivery's O/E at its data cut) and as a table."""
     h = outcomes.history
     if h is None or not h.deliveries:
         return None
@@ -246,6 +248,7 @@ def history_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div |
     calendar = [c for c in h.calendar if c.ratio is not None]
     if calendar:
         parts.append(html.H5(t("ev.calendar", lang)))
+        parts.append(_graph(f"calendar-figure{suffix}", calendar_figure(outcomes, lang)))
         parts.append(table(
             [t("ev.date", lang), "O", "E", t("in.oe", lang)],
             [[fmt_date(c.date, lang), fmt_count(c.observed, lang),

@@ -198,7 +198,7 @@ def outcome_body(
                 ),
                 html.Div(
                     [summary(result, lang, names), html.H4(t("in.landmarks", lang)),
-                     landmark_table(result, lang, suffix), plan_note(result, lang, suffix)],
+                     landmark_table(result, lang, suffix)],
                     className="numbers-col",
                 ),
             ],

@@ -156,6 +156,36 @@ def test_introduction_page_draws_registry_curve_against_assumption(
     )
 
 
+CALENDAR_DRAWN = """() => {
+  const el = document.querySelector('#calendar-figure .js-plotly-plot');
+  if (!el || !el.data || !el.data.some(d => d.meta === 'calendar')) return false;
+  return !!el.querySelector('.scatterlayer .trace path');
+}"""
+CALENDAR = """() => {
+  const el = document.querySelector('#calendar-figure .js-plotly-plot');
+  return {traces: el.data.map(d => ({meta: d.meta, n: (d.x || []).length,
+                                     errors: !!(d.error_y && d.error_y.array)})),
+          lines: (el.layout.shapes || []).map(s => [s.y0, s.y1]),
+          height: el.getBoundingClientRect().height};
+}"""
+
+
+def test_the_evidence_panel_draws_oe_over_calendar_time_against_1(
+    page: Any, live_server: LiveServer
+) -> None:
+    _open(page, live_server, "introduksjon/1", "#fixed")
+    page.wait_for_function(CALENDAR_DRAWN)
+    drawn = page.evaluate(CALENDAR)
+    traces = {t["meta"]: t for t in drawn["traces"]}
+    # O/E by quarter with its interval, each delivery's O/E at its data cut, a line at 1.
+    assert traces["calendar"]["n"] >= 2 and traces["calendar"]["errors"]
+    assert traces["deliveries"]["n"] == 2
+    assert [1, 1] in drawn["lines"] and drawn["height"] > 200
+    assert "Kumulativ O/E over kalendertid" in page.inner_text("#history")
+    page.locator("#calendar-figure").scroll_into_view_if_needed()
+    screenshot(page, "evidence-calendar")
+
+
 @pytest.mark.parametrize("role", ["public", "clinician"])
 def test_no_confidential_price_reaches_the_browser(
     role: str, page: Any, page_as: Any, live_server: LiveServer

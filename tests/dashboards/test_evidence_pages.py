@@ -96,6 +96,13 @@ def test_the_introduction_page_shows_hazards_log_log_extrapolation_maturity_and_
     assert rows == 2
     assert "erstattet" in words(history) and "gjeldende" in words(history)
     assert "Kumulativ O/E over kalendertid" in shown
+    # ... drawn too: O/E with its interval by data cut, each delivery's O/E, a line at 1.
+    calendar = traces(numbers, "calendar-figure")
+    assert {"calendar", "deliveries"} <= set(calendar)
+    assert len(calendar["calendar"]["x"]) >= 2 and "error_y" in calendar["calendar"]
+    assert len(calendar["deliveries"]["x"]) == 2
+    shapes = find(numbers, "calendar-figure")["figure"]["layout"]["shapes"]
+    assert any(s["y0"] == s["y1"] == 1 for s in shapes)
 
 
 def test_the_landmarks_say_they_come_from_the_analysis_plan(demo: CliRunner, client: Any
@@ -260,6 +267,10 @@ def test_the_brief_shows_maturity_extrapolation_and_history(
         assert find(page, f"maturity-{endpoint}") is not None
         assert find(page, f"history-table-{endpoint}") is not None
     assert find(page, "extrapolation-OS") is not None
+    # Where the landmarks came from, once for the brief (one plan for every endpoint).
+    assert words(find(page, "landmarks-source-brief")).startswith(
+        "Landemerkene 6, 12 og 24 måneder er fastsatt i analyseplanen")
+    assert text(page).count("landmarks-source") == 1
     shown = words(page)
     assert "Datamodenhet" in shown and "Ekstrapolering" in shown and "Evidensen over tid" in shown
     # The summary words TTD as its endpoint means it.

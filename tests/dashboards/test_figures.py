@@ -7,15 +7,18 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from dashboards.evidence_figures import (
+    calendar_figure,
+    extrapolation_figure,
+    hazard_figure,
+    log_cumulative_hazard_figure,
+)
 from dashboards.figures import (
     MAX_DISPLAY_POINTS,
     TimelineItem,
     breakdown_figure,
-    extrapolation_figure,
-    hazard_figure,
     km_figure,
     landmark_rows,
-    log_cumulative_hazard_figure,
     timeline_figure,
     volume_figure,
 )
@@ -301,3 +304,54 @@ def test_one_wide_late_interval_does_not_flatten_the_hazard_plot() -> None:
     fig = hazard_figure(outcomes.model_copy(update={"hazards": hazards}), "nb")
     # The scale follows the estimates (at most 5 per 100), the error bar runs off the top.
     assert fig.layout.yaxis.range[1] < 10
+
+
+def with_history(outcomes: s.Outcomes) -> s.Outcomes:
+    """Two deliveries (the older superseded) and the current one's O/E by quarter."""
+    def delivery(n: int, cut: date, ratio: float, current: bool) -> s.DeliveryEvidence:
+        return s.DeliveryEvidence(
+            delivery=s.DeliveryRef(id=n, source="INSPIRE", data_cut=cut, file_name=f"{n}.csv"),
+            current=current, superseded_at=None, suppressed=False, n_patients=200, n_events=80,
+            max_follow_up=30.0, landmarks=[], verdict=None,
+            one_sample_logrank=s.OneSampleLogrank(observed=80, expected=80 / ratio, ratio=ratio,
+                                                  ratio_ci=(ratio - 0.2, ratio + 0.25), chi2=1.0,
+                                                  p_value=0.3))
+    calendar = [
+        s.CalendarPoint(date=date(2024, 3, 31), observed=10, expected=8.0, ratio=1.25,
+                        ratio_ci=(0.6, 2.3)),
+        s.CalendarPoint(date=date(2024, 6, 30), observed=None, expected=None, ratio=None,
+                        ratio_ci=None),  # too few patients then: not drawn
+        s.CalendarPoint(date=date(2024, 12, 31), observed=40, expected=30.0, ratio=4 / 3,
+                        ratio_ci=(0.95, 1.8)),
+    ]
+    return outcomes.model_copy(update={"history": s.History(
+        deliveries=[delivery(1, date(2024, 6, 30), 1.1, False),
+                    delivery(2, date(2024, 12, 31), 4 / 3, True)],
+        calendar=calendar)})
+
+
+def test_the_calendar_figure_draws_oe_with_its_interval_by_data_cut_and_a_line_at_1() -> None:
+    fig = calendar_figure(with_history(make_outcomes()), "nb")
+    by_meta = {t.meta: t for t in fig.data}
+    calendar = by_meta["calendar"]
+    assert list(calendar.x) == ["2024-03-31", "2024-12-31"]  # the point without O/E left out
+    assert math.isclose(calendar.y[0], 1.25)
+    assert math.isclose(calendar.error_y.array[0], 2.3 - 1.25)
+    assert math.isclose(calendar.error_y.arrayminus[0], 1.25 - 0.6)
+    deliveries = by_meta["deliveries"]
+    assert list(deliveries.x) == ["2024-06-30", "2024-12-31"]
+    assert math.isclose(deliveries.y[0], 1.1)
+    [line] = fig.layout.shapes
+    assert line.y0 == line.y1 == 1.0 and line.line.dash == "dash"
+    assert any(a.text == "O/E = 1: som antatt" for a in fig.layout.annotations)
+    assert fig.layout.yaxis.title.text == "Observerte / forventede hendelser"
+    # The scale follows the estimates, not the first quarter's wide interval; 1 is in view.
+    assert fig.layout.yaxis.range[0] == 0 and 1.6 * 4 / 3 <= fig.layout.yaxis.range[1] < 2.3
+    english = calendar_figure(with_history(make_outcomes()), "en")
+    assert {t.name for t in english.data} == {
+        "Cumulative O/E in the current delivery (95 % CI)", "O/E per delivery"}
+
+
+def test_the_calendar_figure_without_history_has_only_the_reference_line() -> None:
+    fig = calendar_figure(make_outcomes(), "nb")
+    assert len(fig.data) == 0 and fig.layout.shapes[0].y0 == 1.0
