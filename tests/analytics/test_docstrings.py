@@ -17,6 +17,11 @@ MODULES = [
     "tracker.analytics.maturity",
     "tracker.analytics.extrapolation",
     "tracker.analytics.disclosure",
+    "tracker.analytics.access_stats",
+    "tracker.analytics.access_rates",
+    "tracker.analytics.access_variation",
+    "tracker.analytics.access_suppression",
+    "tracker.analytics.access_reference",
     "tracker.outcomes.wording",
     "tracker.outcomes.history",
 ]
