@@ -246,6 +246,7 @@ def seed_demo(session: Session, as_of: date | None = None) -> SeedReport:
         report.count("agreements", agreement is None)
     seed_reassessments(session, demo.get("reassessments", []), report)
     seed_demo_users(session, report)
+    seed_individual_access(session, report, as_of)
     raise_flags(session, report, as_of)
     return report
 
@@ -257,7 +258,21 @@ DEMO_USERS = {
     "demo-kliniker": "clinician",
     "demo-forum": "forum",
     "demo-admin": "admin",
+    "demo-koordinator": "coordinator",
+    "demo-komite": "committee",
+    "demo-fagdirektor": "medical_director",
 }
+# The trust a demo user acts for (individual access is scoped by trust).
+DEMO_TRUSTS = {"demo-kliniker": "Helse Bergen HF", "demo-fagdirektor": "Helse Bergen HF"}
+
+
+def seed_individual_access(session: Session, report: SeedReport, as_of: date | None) -> None:
+    """Add the synthetic individual-access cases, roster and meetings (once per database)."""
+    from tracker.individual import demo
+    from tracker.timeutil import today
+
+    for kind, count in demo.seed(session, as_of or today()).items():
+        report.added[kind] = report.added.get(kind, 0) + count
 
 
 def seed_demo_users(session: Session, report: SeedReport) -> None:
@@ -268,7 +283,8 @@ def seed_demo_users(session: Session, report: SeedReport) -> None:
         existing = users_service.get_by_name(session=session, name=name)
         if existing is None:
             users_service.create_user(session=session, name=name, role=role,
-                                      email=f"{name}@example.org", password=DEMO_PASSWORD)
+                                      email=f"{name}@example.org", password=DEMO_PASSWORD,
+                                      health_trust=DEMO_TRUSTS.get(name))
         report.count("demo users", existing is None)
 
 
