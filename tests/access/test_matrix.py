@@ -97,6 +97,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/access-cases/{case_id}/committee-decision"): CASES_WRITE,
     ("GET", "/api/v1/group-exceptions"): ALL,
     ("GET", "/api/v1/health-trusts"): ALL,
+    ("GET", "/api/v1/access-statistics"): ALL,
     ("GET", "/api/v1/committee/members"): COMMITTEE_READ,
     ("POST", "/api/v1/committee/members"): COMMITTEE_WRITE,
     ("PATCH", "/api/v1/committee/members/{member_id}"): COMMITTEE_WRITE,

@@ -138,3 +138,40 @@ class TrustList(BaseModel):
 def list_health_trusts() -> Any:
     return TrustList(items=[Trust(name=name, region=region)
                             for name, region in trusts.TRUST_REGIONS.items()])
+
+
+class StatisticsQuery(BaseModel):
+    scheme: Scheme | None = Field(default=None, description="One scheme (default: all).")
+    year_from: int | None = Field(default=None, ge=2000, le=2100)
+    year_to: int | None = Field(default=None, ge=2000, le=2100)
+
+
+class StatisticsRead(BaseModel):
+    """Counts, rates, rates per 100,000 and the variation across regions of decided cases.
+
+    For readers without small-count access, counts of 1–4 are null (with secondary suppression),
+    and rates, funnel points and test statistics that would give them back are withheld."""
+
+    cases: int
+    suppressed: bool
+    tables: dict[str, list[dict[str, Any]]]
+    rates: list[dict[str, Any]]
+    per_population: list[dict[str, Any]]
+    population_year: int | None
+    variation: dict[str, Any] | None
+    variation_withheld: str | None
+    funnel: dict[str, Any] | None
+
+
+@bp.operation("/access-statistics", "GET",
+              summary="National statistics of individual access (small counts suppressed)",
+              query=StatisticsQuery, response=StatisticsRead,
+              permission=("access_statistics", "read"))
+def get_access_statistics(query: Any) -> Any:
+    from tracker.access import may_see_patient_level
+    from tracker.individual import statistics
+
+    result = statistics.for_reader(session=get_session(), suppress=not may_see_patient_level(),
+                                   scheme=query.scheme, year_from=query.year_from,
+                                   year_to=query.year_to)
+    return StatisticsRead.model_validate(result, from_attributes=True)
