@@ -20,6 +20,7 @@ MODULES = [
     "tracker.analytics.access_stats",
     "tracker.analytics.access_rates",
     "tracker.analytics.access_variation",
+    "tracker.analytics.settlement",
     "tracker.analytics.access_suppression",
     "tracker.analytics.access_reference",
     "tracker.outcomes.wording",
