@@ -99,7 +99,7 @@ def classify(patients: pd.DataFrame, terms: Terms, as_of: np.datetime64) -> pd.D
     >>> classify(p, t, np.datetime64("2025-06-30"))["class"].tolist()
     ['responder', 'non_responder']
     """
-    as_of = np.datetime64(as_of, "D")
+    as_of = np.asarray(as_of, dtype="datetime64[D]")[()]
     n = len(patients)
     start = _days(patients, "treatment_start")
     followup = _days(patients, "last_followup")
@@ -139,7 +139,7 @@ def classify(patients: pd.DataFrame, terms: Terms, as_of: np.datetime64) -> pd.D
     # class codes: index in CLASSES; reason codes: index in REASONS
     cls = np.where(non_responder, 1, np.where(responder, 0, 2)).astype(np.int8)
     reason = np.where(cls == 2, np.where(last > today, 1, 2), 0).astype(np.int8)
-    excluded = first < np.datetime64(terms.agreement_start, "D").astype(np.int64)
+    excluded = first < np.asarray(terms.agreement_start, dtype="datetime64[D]").astype(np.int64)
     reason[excluded] = 3
     if terms.subgroup is not None:
         groups = (patients["subgroup"] if "subgroup" in patients
