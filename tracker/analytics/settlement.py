@@ -99,7 +99,7 @@ def classify(patients: pd.DataFrame, terms: Terms, as_of: np.datetime64) -> pd.D
     >>> classify(p, t, np.datetime64("2025-06-30"))["class"].tolist()
     ['responder', 'non_responder']
     """
-    as_of = np.asarray(as_of, dtype="datetime64[D]")[()]
+    day = np.asarray(as_of, dtype="datetime64[D]")
     n = len(patients)
     start = _days(patients, "treatment_start")
     followup = _days(patients, "last_followup")
@@ -121,7 +121,7 @@ def classify(patients: pd.DataFrame, terms: Terms, as_of: np.datetime64) -> pd.D
     big = np.iinfo(np.int64).max
     event_day = np.full(n, big, dtype=np.int64)
     event_code = np.zeros(n, dtype=np.int8)  # 0: none, else 1 + index in EVENTS
-    first, last, today = start.astype(np.int64), window_end.astype(np.int64), as_of.astype(np.int64)
+    first, last, today = start.astype(np.int64), window_end.astype(np.int64), day.astype(np.int64)
     for name in terms.events:
         when = candidates[name]
         days = np.where(np.isnat(when), big, when.astype(np.int64))
