@@ -93,6 +93,23 @@ def test_area_between_limits(assumed: AssumedCurve, dist: Any) -> None:
     np.testing.assert_allclose(assumed.area(a, b), expected, rtol=1e-7)
 
 
+@pytest.mark.parametrize("shape", [0.7, 1.0, 1.3, 3.0])
+def test_the_weibull_area_in_closed_form_holds_at_0_in_short_intervals_and_far_in_the_tail(
+    shape: float,
+) -> None:
+    # The incomplete-gamma closed form against adaptive quadrature, where a difference of two
+    # numbers close to 1 (short intervals early, the far tail) would lose digits.
+    weibull = curve("weibull", scale=14.0, shape=shape)
+    dist = stats.weibull_min(c=shape, scale=14.0)
+    a = np.array([0.0, 1e-6, 0.5, 13.9, 40.0, 60.0])
+    b = a + np.array([6.0, 1e-3, 0.01, 0.2, 6.0, 30.0])
+    expected = [quad(dist.sf, lo, hi, epsabs=0, epsrel=1e-13, limit=500)[0]
+                for lo, hi in zip(a, b, strict=True)]
+    np.testing.assert_allclose(weibull.area(a, b), expected, rtol=1e-11)
+    np.testing.assert_allclose(weibull.area(a * MONTH_DAYS, b * MONTH_DAYS, "days"),
+                               np.array(expected) * MONTH_DAYS, rtol=1e-11)
+
+
 def test_points_curves_median_coverage_and_hazard() -> None:
     step = points([[6.0, 0.8], [12.0, 0.5], [24.0, 0.2]])
     assert step.median() == 12.0  # right-continuous: 0.5 from 12 on

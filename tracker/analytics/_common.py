@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
+from scipy.special import gammaincinv, ndtri
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -90,8 +90,32 @@ def check_alpha(alpha: float) -> float:
 
 
 def z_value(alpha: float) -> float:
-    """Two-sided standard normal quantile for level ``alpha``."""
-    return float(norm.ppf(1.0 - check_alpha(alpha) / 2.0))
+    """Two-sided standard normal quantile for level ``alpha`` (``norm.ppf(1 - alpha / 2)``).
+
+    ``scipy.special.ndtri`` is what ``scipy.stats.norm.ppf`` evaluates, without the
+    distribution machinery's argument checks (a few microseconds instead of 60).
+    """
+    return float(ndtri(1.0 - check_alpha(alpha) / 2.0))
+
+
+def poisson_limits(count: npt.ArrayLike, alpha: float) -> tuple[FloatArray, FloatArray]:
+    """Exact (Garwood) ``1 - alpha`` limits for a Poisson mean, given the observed ``count``.
+
+    ``chi2.ppf(alpha / 2, 2 d) / 2`` (0 for ``d = 0``) and ``chi2.ppf(1 - alpha / 2, 2 (d + 1))
+    / 2``, evaluated as ``gammaincinv(d, q)``: the same function ``scipy.stats.chi2.ppf``
+    evaluates (``chi2.ppf(q, 2 d) = 2 gammaincinv(d, q)``), for whole arrays at once.
+
+    Examples
+    --------
+    >>> lower, upper = poisson_limits([0, 10], 0.05)
+    >>> lower.round(4).tolist(), upper.round(4).tolist()
+    ([0.0, 4.7954], [3.6889, 18.3904])
+    """
+    d = np.asarray(count, dtype=np.float64)
+    with np.errstate(invalid="ignore"):  # gammaincinv(0, q) is undefined: the limit is 0
+        lower = np.where(d > 0, gammaincinv(np.maximum(d, 1.0), alpha / 2.0), 0.0)
+    upper = np.asarray(gammaincinv(d + 1.0, 1.0 - alpha / 2.0), dtype=np.float64)
+    return lower, upper
 
 
 def loglog_band(

@@ -17,10 +17,15 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import chi2
 
-from tracker.analytics._common import FloatArray, check_alpha, check_times, z_value
-from tracker.analytics.counts import PreparedTable, prepare
+from tracker.analytics._common import (
+    FloatArray,
+    check_alpha,
+    check_times,
+    poisson_limits,
+    z_value,
+)
+from tracker.analytics.counts import CountTable, PreparedTable, prepare
 
 __all__ = [
     "log_cumulative_hazard",
@@ -40,7 +45,7 @@ def _check_breaks(breaks: npt.ArrayLike) -> FloatArray:
     return b
 
 
-def person_time(table: pd.DataFrame, breaks: npt.ArrayLike) -> FloatArray:
+def person_time(table: CountTable, breaks: npt.ArrayLike) -> FloatArray:
     """Time at risk within each interval ``[breaks[k], breaks[k+1])``, summed over patients.
 
     A patient entering at ``e`` and leaving at ``x`` is at risk on ``(e, x]``; their time in an
@@ -63,7 +68,7 @@ def _person_time(p: PreparedTable, b: FloatArray) -> FloatArray:
 
 
 def piecewise_hazard(
-    table: pd.DataFrame, breaks: npt.ArrayLike, alpha: float = 0.05
+    table: CountTable, breaks: npt.ArrayLike, alpha: float = 0.05
 ) -> pd.DataFrame:
     """Piecewise-constant hazard: events / person-time per interval, exact Poisson interval.
 
@@ -99,17 +104,16 @@ def piecewise_hazard(
     at = pt > 0
     d = np.round(events[at])
     hazard[at] = d / pt[at]
-    with np.errstate(invalid="ignore"):  # chi2 with 0 degrees of freedom: the limit is 0
-        low = np.where(d > 0, chi2.ppf(alpha / 2, 2 * d), 0.0)
-    lower[at] = np.nan_to_num(low) / 2 / pt[at]
-    upper[at] = chi2.ppf(1 - alpha / 2, 2 * (d + 1)) / 2 / pt[at]
+    low, high = poisson_limits(d, alpha)
+    lower[at] = low / pt[at]
+    upper[at] = high / pt[at]
     return pd.DataFrame({
         "start": b[:-1], "end": b[1:], "events": events, "person_time": pt,
         "hazard": hazard, "ci_lower": lower, "ci_upper": upper,
     })
 
 
-def nelson_aalen(table: pd.DataFrame) -> pd.DataFrame:
+def nelson_aalen(table: CountTable) -> pd.DataFrame:
     """Nelson-Aalen cumulative hazard with the increments ``d / n`` at each event time.
 
     Returns
@@ -139,11 +143,16 @@ def _nelson_aalen(p: PreparedTable) -> pd.DataFrame:
 
 
 def _epanechnikov(u: FloatArray) -> FloatArray:
-    return np.where(np.abs(u) < 1.0, 0.75 * (1.0 - u**2), 0.0)  # type: ignore[no-any-return]
+    """``0.75 (1 - u**2)`` for ``|u| < 1``, else 0 (in place: ``u`` is a scratch array)."""
+    np.square(u, out=u)
+    np.subtract(1.0, u, out=u)
+    np.maximum(u, 0.0, out=u)
+    u *= 0.75
+    return u
 
 
 def smoothed_hazard(
-    table: pd.DataFrame, times: npt.ArrayLike, bandwidth: float, alpha: float = 0.05
+    table: CountTable, times: npt.ArrayLike, bandwidth: float, alpha: float = 0.05
 ) -> pd.DataFrame:
     """Kernel-smoothed hazard (Ramlau-Hansen) at ``times``, Epanechnikov kernel.
 
@@ -166,10 +175,16 @@ def smoothed_hazard(
     if not (np.isfinite(b) and b > 0):
         raise ValueError(f"bandwidth must be a positive time, got {bandwidth!r}.")
     p = prepare(table)
-    na = _nelson_aalen(p)
-    weights = _epanechnikov((t[:, None] - na["time"].to_numpy()[None, :]) / b)
-    hazard = weights @ na["increment"].to_numpy() / b
-    variance = weights**2 @ (na["events"] / na["at_risk"] ** 2).to_numpy() / b**2
+    rows = p.events > 0
+    n, d = p.at_risk[rows], p.events[rows]
+    # Only event times within one bandwidth of a grid time carry weight (|u| < 1).
+    near = (p.time[rows] > t.min() - b) & (p.time[rows] < t.max() + b)
+    u = np.subtract.outer(t, p.time[rows][near])
+    u /= b
+    weights = _epanechnikov(u)
+    hazard = weights @ (d / n)[near] / b
+    np.square(weights, out=weights)
+    variance = weights @ (d / n**2)[near] / b**2
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.exp(z * np.sqrt(variance) / hazard)
     positive = hazard > 0
