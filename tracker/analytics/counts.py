@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +45,7 @@ from tracker.analytics._common import (
 )
 
 __all__ = [
+    "CountTable",
     "PreparedTable",
     "count_table",
     "merge_count_tables",
@@ -72,6 +74,11 @@ class PreparedTable:
     def n_patients(self) -> int:
         """Total number of patients."""
         return int(self.entered.sum())
+
+
+#: What the estimators accept: a count table, or one already prepared (validated once, then
+#: passed to every estimator of the same answer).
+CountTable: TypeAlias = pd.DataFrame | PreparedTable
 
 
 def _exclusive_cumsum(values: FloatArray) -> FloatArray:
@@ -105,8 +112,11 @@ def _check_columns(table: pd.DataFrame) -> None:
         )
 
 
-def prepare(table: pd.DataFrame) -> PreparedTable:
+def prepare(table: CountTable) -> PreparedTable:
     """Validate a count table, normalise ``entered`` and compute the risk set.
+
+    A :class:`PreparedTable` is returned as it is: an answer that runs several estimators on
+    one table validates it once.
 
     Raises
     ------
@@ -114,6 +124,8 @@ def prepare(table: pd.DataFrame) -> PreparedTable:
         If columns are missing, counts are negative or fractional, times are not distinct and
         sorted, or a row has more patients leaving than are at risk.
     """
+    if isinstance(table, PreparedTable):
+        return table
     _check_columns(table)
     if len(table) == 0:
         raise ValueError("count table is empty; there are no patients to analyse.")
@@ -298,7 +310,7 @@ def merge_count_tables(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def numbers_at_risk(table: pd.DataFrame, times: npt.ArrayLike) -> npt.NDArray[np.int64]:
+def numbers_at_risk(table: CountTable, times: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """Number of patients at risk at each of ``times``, for a numbers-at-risk table.
 
     Counts patients who entered at or before ``t`` and have not exited before ``t``
@@ -322,7 +334,7 @@ def numbers_at_risk(table: pd.DataFrame, times: npt.ArrayLike) -> npt.NDArray[np
     return np.round(entered_upto[n_le] - removed_upto[n_lt]).astype(np.int64)
 
 
-def truncate(table: pd.DataFrame, at: float) -> pd.DataFrame:
+def truncate(table: CountTable, at: float) -> pd.DataFrame:
     """End follow-up at time ``at``: everyone still followed then is censored at ``at``.
 
     Administrative censoring, as if the data had been cut at ``at`` time units after each

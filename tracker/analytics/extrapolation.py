@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from tracker.analytics.counts import CountTable
 from tracker.analytics.parametric import AssumedCurve, convert_time
 from tracker.analytics.survival import rmst, survival_at
 
@@ -82,7 +83,7 @@ def constant_hazard_for_area(start: float, area: float, length: float) -> float 
 
 def check(
     km: pd.DataFrame, curve: AssumedCurve, tau: float, time_unit: str,
-    table: pd.DataFrame | None = None,
+    table: CountTable | None = None,
 ) -> dict[str, Any]:
     """Observed against assumed area to ``tau``, the assumed mean, and what the tail must do.
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tracker.analytics.counts import prepare
+from tracker.analytics.counts import CountTable, prepare
 from tracker.analytics.parametric import AssumedCurve
 from tracker.analytics.survival import kaplan_meier
 
@@ -27,7 +27,7 @@ MATURITY_RULES: tuple[str, ...] = (
 )
 
 
-def reverse_kaplan_meier(table: pd.DataFrame) -> pd.DataFrame:
+def reverse_kaplan_meier(table: CountTable) -> pd.DataFrame:
     """Kaplan-Meier of the follow-up distribution: censorings are the events, events censor.
 
     Examples
@@ -43,7 +43,7 @@ def reverse_kaplan_meier(table: pd.DataFrame) -> pd.DataFrame:
     return kaplan_meier(swapped)
 
 
-def median_follow_up(table: pd.DataFrame) -> float | None:
+def median_follow_up(table: CountTable) -> float | None:
     """Median follow-up by the reverse Kaplan-Meier method (None if it never falls to 0.5).
 
     Examples
@@ -62,7 +62,7 @@ def median_follow_up(table: pd.DataFrame) -> float | None:
 
 
 def project(
-    table: pd.DataFrame, curve: AssumedCurve, horizon: float, time_unit: str
+    table: CountTable, curve: AssumedCurve, horizon: float, time_unit: str
 ) -> dict[str, float | None]:
     """What the patients still followed add by ``horizon`` more time units, under ``curve``.
 

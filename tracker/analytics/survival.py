@@ -34,7 +34,14 @@ from tracker.analytics._common import (
     z_value,
 )
 from tracker.analytics.comparison import one_sample_logrank, verdict
-from tracker.analytics.counts import count_table, merge_count_tables, numbers_at_risk, prepare
+from tracker.analytics.counts import (
+    CountTable,
+    PreparedTable,
+    count_table,
+    merge_count_tables,
+    numbers_at_risk,
+    prepare,
+)
 from tracker.analytics.thinning import thin_curve
 
 __all__ = [
@@ -61,13 +68,13 @@ def _greenwood_terms(at_risk: FloatArray, events: FloatArray) -> FloatArray:
     return terms
 
 
-def kaplan_meier(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+def kaplan_meier(table: CountTable, alpha: float = 0.05) -> pd.DataFrame:
     """Kaplan-Meier estimate with a pointwise log(-log) Greenwood confidence band.
 
     Parameters
     ----------
-    table : pandas.DataFrame
-        Count table (``time, events, censored, entered``).
+    table : pandas.DataFrame or PreparedTable
+        Count table (``time, events, censored, entered``), or the same once prepared.
     alpha : float, default 0.05
         The band has pointwise coverage ``1 - alpha``.
 
@@ -159,8 +166,8 @@ def _check_km(km: pd.DataFrame) -> None:
         )
 
 
-def _km_from(km_or_table: pd.DataFrame) -> pd.DataFrame:
-    if isinstance(km_or_table, pd.DataFrame) and "survival" not in km_or_table.columns:
+def _km_from(km_or_table: pd.DataFrame | PreparedTable) -> pd.DataFrame:
+    if isinstance(km_or_table, PreparedTable) or "survival" not in km_or_table.columns:
         return kaplan_meier(km_or_table)
     _check_km(km_or_table)
     return km_or_table
@@ -225,7 +232,7 @@ def median_survival(km: pd.DataFrame, alpha: float = 0.05) -> dict[str, float | 
 
 
 def survival_at(
-    km: pd.DataFrame, times: npt.ArrayLike, table: pd.DataFrame | None = None
+    km: pd.DataFrame, times: npt.ArrayLike, table: CountTable | None = None
 ) -> pd.DataFrame:
     """Evaluate the Kaplan-Meier step function (and its band) at arbitrary times.
 
@@ -319,7 +326,9 @@ def default_tau(
     return float(km["time"].to_numpy(dtype=np.float64)[ok[-1]])
 
 
-def rmst(km_or_table: pd.DataFrame, tau: float, alpha: float = 0.05) -> dict[str, float]:
+def rmst(
+    km_or_table: pd.DataFrame | PreparedTable, tau: float, alpha: float = 0.05
+) -> dict[str, float]:
     """Restricted mean survival time up to ``tau`` with its Greenwood-type standard error.
 
     ``rmst = integral_0^tau S(t) dt`` of the Kaplan-Meier step function, and (Klein &

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.analytics import comparison, survival
-from tracker.analytics.counts import truncate
+from tracker.analytics.counts import CountTable, PreparedTable, prepare, truncate
 from tracker.analytics.disclosure import rounded_count_table
 from tracker.analytics.parametric import AssumedCurve
 from tracker.outcomes import schemas as s
@@ -62,6 +62,7 @@ class Comparison:
     """Registry data for one endpoint against the assumed curve, as numbers."""
 
     table: pd.DataFrame
+    prepared: PreparedTable  # the table validated once, for every estimator of the answer
     n_patients: int
     events: int
     max_follow_up: float
@@ -76,7 +77,7 @@ class Comparison:
 
 
 def landmarks(
-    km: pd.DataFrame, table: pd.DataFrame, times: list[float], curve: AssumedCurve | None,
+    km: pd.DataFrame, table: CountTable, times: list[float], curve: AssumedCurve | None,
     unit: str, max_follow_up: float, suppress: bool,
 ) -> list[s.Landmark]:
     """Kaplan-Meier against the assumed curve at the landmark times.
@@ -111,7 +112,7 @@ def landmarks(
 
 
 def _logrank(
-    table: pd.DataFrame, curve: AssumedCurve, unit: str
+    table: CountTable, curve: AssumedCurve, unit: str
 ) -> tuple[s.OneSampleLogrank | None, ValueError | None]:
     try:
         result = comparison.one_sample_logrank(
@@ -140,23 +141,24 @@ def compare(
     the test is restricted to the follow-up it covers (`tracker.analytics.counts.truncate`)
     and says so, instead of reading the curve's last value as a hazard of 0.
     """
-    n_patients = int(table["events"].sum() + table["censored"].sum())
-    events = int(table["events"].sum())
-    max_follow_up = float(table["time"].max())
-    km = survival.kaplan_meier(table)
+    p = prepare(table)
+    n_patients = int(p.removed.sum())
+    events = int(p.events.sum())
+    max_follow_up = float(p.time[-1])
+    km = survival.kaplan_meier(p)
     logrank = problem = restricted_to = events_after = None
     if curve is not None:
-        tested = table
+        tested: CountTable = p
         covers = curve.covers_until(unit)
         if covers < max_follow_up:
             restricted_to = covers
-            tested = truncate(table, covers)
+            tested = truncate(p, covers)
             events_after = events - int(tested["events"].sum())
         logrank, problem = _logrank(tested, curve, unit)
     return Comparison(
-        table=table, n_patients=n_patients, events=events, max_follow_up=max_follow_up, km=km,
-        curve=curve, landmark_times=landmark_times,
-        landmarks=landmarks(km, table, landmark_times, curve, unit, max_follow_up, suppress),
+        table=table, prepared=p, n_patients=n_patients, events=events,
+        max_follow_up=max_follow_up, km=km, curve=curve, landmark_times=landmark_times,
+        landmarks=landmarks(km, p, landmark_times, curve, unit, max_follow_up, suppress),
         logrank=logrank, problem=problem, restricted_to=restricted_to, events_after=events_after,
     )
 

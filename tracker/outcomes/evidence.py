@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import TypeAdapter
 
 from tracker.analytics import extrapolation, hazards, maturity
+from tracker.analytics.counts import CountTable, prepare
 from tracker.analytics.parametric import AssumedCurve, convert_time
 from tracker.outcomes import schemas as s
 from tracker.outcomes import wording
@@ -56,7 +57,7 @@ def _covered(curve: AssumedCurve, end: float, unit: str) -> bool:
 
 
 def hazard_block(
-    table: pd.DataFrame, curve: AssumedCurve | None, unit: str, max_follow_up: float,
+    table: CountTable, curve: AssumedCurve | None, unit: str, max_follow_up: float,
     hide: Hide,
 ) -> s.Hazards | None:
     """Piecewise hazard per interval and the smoothed hazard, each beside the assumed hazard."""
@@ -151,7 +152,7 @@ def _spread_out(x: Any, y: Any) -> Any:
 
 
 def extrapolation_block(
-    km: pd.DataFrame, table: pd.DataFrame, curve: AssumedCurve, unit: str, max_follow_up: float
+    km: pd.DataFrame, table: CountTable, curve: AssumedCurve, unit: str, max_follow_up: float
 ) -> s.Extrapolation | None:
     """The assumed mean against the observed and assumed RMST to the longest follow-up."""
     if max_follow_up <= 0:
@@ -201,7 +202,7 @@ def _status(rule: dict[str, Any], events: float, first_landmark: float, unit: st
 
 
 def maturity_block(
-    *, table: pd.DataFrame, curve: AssumedCurve | None, unit: str, n_patients: int,
+    *, table: CountTable, curve: AssumedCurve | None, unit: str, n_patients: int,
     events: int, max_follow_up: float, first_landmark: float, data_cut: date,
     review_date: date, completeness: list[s.Completeness], hide: Hide,
 ) -> s.Maturity:
@@ -242,6 +243,7 @@ def maturity_block(
     )
 
 
-def _person_time(table: pd.DataFrame) -> float:
-    return float(hazards.person_time(table, [0.0, float(table["time"].max()) + 1.0])[0])
+def _person_time(table: CountTable) -> float:
+    p = prepare(table)
+    return float(hazards.person_time(p, [0.0, float(p.time[-1]) + 1.0])[0])
 

@@ -278,7 +278,7 @@ def outcomes(
     thinned = thinning.thin_curve(c.km)
     horizon = max([c.max_follow_up, *c.landmark_times])
     risk_times = _risk_times(c.max_follow_up, unit)
-    at_risk = survival.numbers_at_risk(c.table, risk_times)
+    at_risk = survival.numbers_at_risk(c.prepared, risk_times)
     first_landmark = c.landmark_times[0] if c.landmark_times else parametric.convert_time(
         plan.DEFAULT_LANDMARKS_MONTHS[0], "months", unit)
 
@@ -318,13 +318,15 @@ def outcomes(
         verdict=analysis.verdict(c, endpoint, unit),
         small_counts_suppressed=suppress,
         counts_rounded_to=MIN_CELL if suppress else None,
-        hazards=evidence.hazard_block(c.table, c.curve, unit, c.max_follow_up, hidden),
+        hazards=evidence.hazard_block(c.prepared, c.curve, unit, c.max_follow_up, hidden),
         log_cumulative_hazard=evidence.log_cumulative_hazard_block(
             c.km, c.curve, unit, c.max_follow_up),
-        extrapolation=(evidence.extrapolation_block(c.km, c.table, c.curve, unit, c.max_follow_up)
+        extrapolation=(evidence.extrapolation_block(c.km, c.prepared, c.curve, unit,
+                                                    c.max_follow_up)
                        if c.curve else None),
         maturity=evidence.maturity_block(
-            table=c.table, curve=c.curve, unit=unit, n_patients=c.n_patients, events=c.events,
+            table=c.prepared, curve=c.curve, unit=unit, n_patients=c.n_patients,
+            events=c.events,
             max_follow_up=c.max_follow_up, first_landmark=first_landmark,
             data_cut=a.delivery.data_cut, review_date=a.introduction.review_date,
             completeness=_completeness(session, a.delivery, suppress), hide=hidden),
