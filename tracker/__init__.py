@@ -23,9 +23,11 @@ def blueprints() -> list:  # type: ignore[type-arg]
     from tracker.methods.api import bp as methods
     from tracker.outcomes.api import bp as outcomes
     from tracker.reassessments.api import bp as reassessments
+    from tracker.settlements.api import bp as settlements
 
     return [meta, methods, decisions, introductions, datasources, agreements,
-            flags, reassessments, deadlines, audit, feeds, outcomes, individual, committee]
+            flags, reassessments, deadlines, audit, feeds, outcomes, individual, committee,
+            settlements]
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -47,6 +47,9 @@ MATRIX: dict[str, dict[str, frozenset[Any]]] = {
     },
     "group_exceptions": {"read": EVERYONE},
     "access_statistics": {"read": EVERYONE},  # aggregates; small counts suppressed
+    # Amounts owed under outcome-based agreements: confidential, like the prices they come from.
+    "settlements": {"read": frozenset({Role.procurement, Role.forum}),
+                    "write": frozenset({Role.procurement})},
     "users": {"read": frozenset({Role.admin}), "write": frozenset({Role.admin})},
 }
 CONFIDENTIAL_READERS = frozenset({Role.procurement, Role.forum, Role.admin})

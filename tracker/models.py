@@ -29,6 +29,12 @@ from tracker.reassessments.models import (
     ReassessmentStep,
 )
 from tracker.schedule import JobRun
+from tracker.settlements.models import (
+    CreditNote,
+    CreditNoteStep,
+    Settlement,
+    SettlementLine,
+)
 from tracker.users.models import ApiToken, LoginSession, LoginThrottle, User
 
 __all__ = [
@@ -65,4 +71,9 @@ __all__ = [
     "CommitteeMeeting",
     "CommitteeMember",
     "MeetingAttendance",
+    # settlements
+    "CreditNote",
+    "CreditNoteStep",
+    "Settlement",
+    "SettlementLine",
 ]

@@ -92,12 +92,35 @@ class WeightedDiscountTerms(_In):
         return weights
 
 
+CountingEvent = Literal["progression", "death", "stop_progression", "stop_toxicity"]
+
+
 class PaymentByResultTerms(_In):
+    """An outcome-based agreement: what makes a non-responder and what each one is refunded.
+
+    The structured fields let the tracker compute the settlement from the registry feed
+    (`tracker.settlements`); `response_criterion` says the same in words for readers."""
+
     refund_share_percent: float = Field(
         gt=0, le=100, description="Share refunded per documented non-responder (50 or 100 typical)."
     )
     evaluation_window_weeks: int = Field(ge=1, le=104)
     response_criterion: str = Field(min_length=1)
+    kind: Literal["cost_sharing", "risk_sharing", "payment_by_result", "success_fee"] = Field(
+        default="payment_by_result", description="The outcome-based agreement's kind.")
+    counting_events: list[CountingEvent] = Field(
+        default_factory=lambda: list[CountingEvent](["progression", "death"]), min_length=1,
+        description="Events inside the window that make a patient a non-responder.")
+    cost_per_window_nok: float | None = Field(
+        default=None, gt=0, description="Drug cost per patient for the evaluation window.")
+    units_per_window: float | None = Field(
+        default=None, gt=0, description="Or: units per window, at the agreement's unit price.")
+    settlement_period: Literal["quarter", "half_year", "year"] = "quarter"
+    subgroup: str | None = Field(default=None, max_length=120,
+                                 description="Only patients of this subgroup count.")
+    pending_grace_days: int = Field(
+        default=60, ge=0, le=365,
+        description="Flag a pending patient whose window ended this long ago without data.")
 
 
 class CoverageWithEvidenceTerms(_In):

@@ -1,0 +1,1 @@
+"""Settlements of outcome-based agreements for Sykehusinnkjøp ("oppgjør"), from the registry."""
