@@ -21,6 +21,7 @@ MODULES = [
     "tracker.analytics.access_rates",
     "tracker.analytics.access_variation",
     "tracker.analytics.settlement",
+    "tracker.analytics.financial",
     "tracker.analytics.access_suppression",
     "tracker.analytics.access_reference",
     "tracker.outcomes.wording",

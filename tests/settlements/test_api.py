@@ -144,3 +144,44 @@ def test_amounts_are_for_procurement_forum_and_administrators(client, agreement,
     forum = as_user("forum-x", "forum")
     assert client.get(f"/api/v1/settlements/{settlement['id']}/lines",
                       headers=forum).status_code == 200
+
+
+def _financial(client: Any, type_: str, terms: dict[str, Any], rows: list[tuple]) -> dict:
+    intro = create_temporary_introduction(client)
+    response = client.post("/api/v1/agreements", json={
+        "type": type_, "method_id": intro["method_id"], "introduction_id": intro["id"],
+        "start_date": "2025-01-01", "terms": terms})
+    assert response.status_code == 201, response.get_json()
+    assert upload(client, intro["id"], _extract(rows), data_cut="2025-12-31").status_code == 201
+    return response.get_json()
+
+
+def test_a_price_volume_year_owes_the_rebate_of_the_tier_crossed_mid_year(client):
+    rows = [(f"V{i:03d}", A if i % 2 else B, f"2025-{1 + i // 28:02d}-{1 + i % 28:02d}",
+             "2025-12-31", "", "", "", "") for i in range(130)]
+    agreement = _financial(client, "price_volume", {
+        "tiers": [{"min_patients": 0, "discount_percent": 0},
+                  {"min_patients": 50, "discount_percent": 10},
+                  {"min_patients": 100, "discount_percent": 15}],
+        "cost_per_patient_nok": 100000}, rows)
+    answer = client.get(f"/api/v1/agreements/{agreement['id']}/reckoning?year=2025"
+                        "&as_of=2025-12-31").get_json()
+    assert answer["patients"] == 130
+    assert answer["rebate_nok"] == 50 * 10000 + 31 * 15000
+    # The 50th patient (i = 49) started on 22 February, the 100th (i = 99) on 16 April.
+    assert [t["reached_on"] for t in answer["tiers"]] == ["2025-01-01", "2025-02-22",
+                                                           "2025-04-16"]
+    assert sum(t["rebate"] for t in answer["per_trust"]) == answer["rebate_nok"]
+
+
+def test_a_cap_exceeded_owes_the_excess(client):
+    rows = [(f"K{i}", A, "2025-01-01", "2025-12-31", "", "", "", "") for i in range(3)]
+    agreement = _financial(client, "cap", {"annual_cap_nok": 1000000,
+                                            "monthly_cost_nok": 50000}, rows)
+    answer = client.get(f"/api/v1/agreements/{agreement['id']}/reckoning?year=2025"
+                        "&as_of=2025-12-31").get_json()
+    # By hand: three patients from 1 January to 31 December, 364 days each.
+    spending = round(3 * 364 * 50000 / (365.25 / 12), 2)
+    assert answer["spending_nok"] == pytest.approx(spending, abs=0.05)
+    assert answer["excess_nok"] == pytest.approx(spending - 1000000, abs=0.05)
+    assert answer["share_of_cap"] > 1

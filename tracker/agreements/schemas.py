@@ -33,6 +33,11 @@ class PatientTier(_In):
 class PriceVolumeTerms(_In):
     tiers: list[PatientTier] = Field(min_length=1)
     year_start_month: int = Field(default=1, ge=1, le=12, description="First month of the year.")
+    cost_per_patient_nok: float | None = Field(
+        default=None, gt=0, description="What one patient's treatment costs, for the rebate.")
+    tier_mode: Literal["from_threshold", "whole_year"] = Field(
+        default="from_threshold",
+        description="A tier's discount from the patient who reaches it, or for the whole year.")
 
     @field_validator("tiers")
     @classmethod
@@ -63,6 +68,9 @@ class VolumeDiscountTerms(_In):
 class CapTerms(_In):
     annual_cap_nok: float = Field(gt=0, description="Spending above this a year is refunded.")
     applies_to: str = Field(default="all patients", min_length=1)
+    monthly_cost_nok: float | None = Field(
+        default=None, gt=0, description="Cost per patient-month on treatment, for the spending.")
+    year_start_month: int = Field(default=1, ge=1, le=12, description="First month of the year.")
 
 
 class IndicationPrice(_In):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+from flask import Response
 from pydantic import BaseModel, Field
 
 from tracker.apispec import ApiBlueprint, list_query_model, page_model, page_of
 from tracker.auth import current_principal
 from tracker.db import get_session
-from tracker.individual import committee, reads, service, trusts
+from tracker.individual import committee, reads, service, statistics_export, trusts
 from tracker.individual import schemas as s
 from tracker.individual.enums import CaseState, Outcome, PublicationStatus, Scheme
+from tracker.individual.statistics_export import XLSX, Lang, StatisticsTable
 from tracker.timeutil import today
 
 bp = ApiBlueprint("individual", __name__, tag="individual access", resource="access_cases")
@@ -168,10 +171,60 @@ class StatisticsRead(BaseModel):
               query=StatisticsQuery, response=StatisticsRead,
               permission=("access_statistics", "read"))
 def get_access_statistics(query: Any) -> Any:
+    return _statistics(query)
+
+
+def _statistics(query: StatisticsQuery) -> StatisticsRead:
+    """The statistics answer for this reader; the exports write the same answer."""
     from tracker.access import may_see_patient_level
+    from tracker.analytics import StatisticalWarning
     from tracker.individual import statistics
 
-    result = statistics.for_reader(session=get_session(), suppress=not may_see_patient_level(),
-                                   scheme=query.scheme, year_from=query.year_from,
-                                   year_to=query.year_to)
+    with warnings.catch_warnings():
+        # Small expected counts make the chi-square test warn; the answer says so itself
+        # (min_expected, and the exact test beside it), so the warning adds nothing and, where
+        # warnings are errors, would turn the answer into a 500.
+        warnings.simplefilter("ignore", StatisticalWarning)
+        result = statistics.for_reader(session=get_session(),
+                                       suppress=not may_see_patient_level(),
+                                       scheme=query.scheme, year_from=query.year_from,
+                                       year_to=query.year_to)
     return StatisticsRead.model_validate(result, from_attributes=True)
+
+
+class StatisticsExportQuery(StatisticsQuery):
+    table: StatisticsTable = Field(default="year_region",
+                                   description="Which table of the statistics answer.")
+    lang: Lang = Field(default="nb", description="Language of the Excel headers and labels.")
+
+
+def _download(query: StatisticsExportQuery, extension: str) -> Response:
+    answer = _statistics(query).model_dump(mode="json")
+    name = statistics_export.filename(query.table, extension, scheme=query.scheme,
+                                      year_from=query.year_from, year_to=query.year_to)
+    if extension == "csv":
+        content: str | bytes = statistics_export.to_csv(answer, query.table)
+        mimetype = "text/csv"
+    else:
+        content = statistics_export.to_xlsx(answer, query.table, query.lang)
+        mimetype = XLSX
+    return Response(content, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.operation("/access-statistics.csv", "GET",
+              summary="One table of the access statistics as CSV (the answer's keys; hidden "
+                      "counts empty)",
+              query=StatisticsExportQuery, response_media="text/csv",
+              permission=("access_statistics", "read"))
+def export_access_statistics_csv(query: Any) -> Any:
+    return _download(query, "csv")
+
+
+@bp.operation("/access-statistics.xlsx", "GET",
+              summary="One table of the access statistics as an Excel sheet (Norwegian headers "
+                      "by default; hidden counts empty)",
+              query=StatisticsExportQuery, response_media=XLSX,
+              permission=("access_statistics", "read"))
+def export_access_statistics_xlsx(query: Any) -> Any:
+    return _download(query, "xlsx")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from tracker.actor import current_actor
 from tracker.apispec import ApiBlueprint
@@ -70,3 +73,19 @@ def move_credit_note(credit_note_id: int, body: s.CreditNoteMove) -> Any:
                                     to=body.to, version=body.version, at=body.at or today(),
                                     actor=current_actor(), reason=body.reason)
     return _note(note)
+
+
+class ReckoningQuery(BaseModel):
+    year: int = Field(ge=2000, le=2100, description="The agreement year (the year it starts).")
+    as_of: date | None = Field(default=None, description="Reckon as of (default today).")
+
+
+@bp.operation("/agreements/<int:agreement_id>/reckoning", "GET",
+              summary="What a price–volume or cap agreement owes for an agreement year",
+              query=ReckoningQuery, response=s.ReckoningRead, errors=[409])
+def reckon_agreement(agreement_id: int, query: ReckoningQuery) -> Any:
+    from tracker.settlements import financial
+
+    return s.ReckoningRead.model_validate(financial.reckon(
+        session=get_session(), agreement_id=agreement_id, year=query.year,
+        as_of=query.as_of or today()))

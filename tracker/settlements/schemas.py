@@ -93,3 +93,35 @@ class LinePage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class TierReached(BaseModel):
+    min_patients: int
+    discount_percent: float
+    reached_on: date | None
+
+
+class TrustShare(BaseModel):
+    health_trust: str
+    patients: int
+    rebate: float | None = None
+    spending: float | None = None
+
+
+class ReckoningRead(BaseModel):
+    """A price–volume agreement's tiers and rebate, or a cap agreement's spending and excess."""
+
+    agreement_id: int
+    type: str
+    year: int
+    year_start: date
+    as_of: date
+    delivery_id: int
+    patients: int
+    tiers: list[TierReached] | None = None
+    rebate_nok: float | None = None
+    spending_nok: float | None = None
+    cap_nok: float | None = None
+    share_of_cap: float | None = None
+    excess_nok: float | None = None
+    per_trust: list[TrustShare]
