@@ -11,7 +11,7 @@ it. The words are in `tracker.outcomes.wording.pre_specification_text`.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -26,6 +26,7 @@ from tracker.timeutil import OSLO
 __all__ = [
     "PRE_SPECIFICATION_RULES",
     "PreSpecification",
+    "first_data_cut",
     "first_data_cuts",
     "pre_specification",
     "read",
@@ -69,6 +70,11 @@ def pre_specification(registered_at: datetime, first_data_cut: date | None) -> P
     if registered_on(registered_at) > first_data_cut:
         return PreSpecification(False, "after_first_data_cut", first_data_cut)
     return PreSpecification(True, "before_first_data_cut", first_data_cut)
+
+
+def first_data_cut(deliveries: Iterable[FeedDelivery]) -> date | None:
+    """The first delivery's data cut among an introduction's deliveries (None if none)."""
+    return min((d.data_cut for d in deliveries), default=None)
 
 
 def first_data_cuts(session: Session, introduction_ids: Collection[int]) -> dict[int, date]:

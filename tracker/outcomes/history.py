@@ -21,7 +21,6 @@ from sqlmodel import Session
 from tracker.analytics import comparison
 from tracker.analytics.counts import truncate
 from tracker.analytics.parametric import AssumedCurve, convert_time
-from tracker.feeds import service as feeds_service
 from tracker.feeds.models import FeedDelivery
 from tracker.outcomes import analysis, records
 from tracker.outcomes import schemas as s
@@ -57,14 +56,14 @@ def _evidence(
 
 
 def deliveries(
-    session: Session, *, introduction_id: int, source_id: int, source_code: str,
+    session: Session, *, found: list[FeedDelivery], source_id: int, source_code: str,
     current: FeedDelivery, current_comparison: analysis.Comparison, endpoint: str,
     filters: Mapping[str, Any], curve: AssumedCurve | None, landmark_times: list[float],
     unit: str, suppress: bool,
 ) -> list[s.DeliveryEvidence]:
-    """Every delivery of the source, oldest data cut first, each compared like the current."""
-    found = feeds_service.deliveries(session=session, introduction_id=introduction_id,
-                                     source_id=source_id)
+    """Every delivery of the source (of the introduction's ``found``), oldest data cut first,
+    each compared like the current."""
+    found = [d for d in found if d.data_source_id == source_id]
     out = []
     for delivery in sorted(found, key=lambda d: (d.data_cut, d.id or 0)):
         if delivery.id == current.id:
@@ -72,9 +71,7 @@ def deliveries(
                                  unit=unit, suppress=suppress, current=True))
             continue
         assert delivery.id is not None
-        table = feeds_service.count_table(session=session, delivery_id=delivery.id,
-                                          endpoint=endpoint, filters=dict(filters) or None,
-                                          time_unit=unit)
+        table = records.count_table(session, delivery, endpoint, filters, unit)
         n = int(table["events"].sum() + table["censored"].sum()) if len(table) else 0
         c = None
         if n > 0 and not (suppress and n < analysis.MIN_CELL):

@@ -6,6 +6,7 @@ when no plan declares any), and whether it was registered before the data
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session
 
@@ -40,11 +41,11 @@ def landmarks(session: Session, introduction_id: int) -> Landmarks:
     return Landmarks(DEFAULT_LANDMARKS_MONTHS, "default", plan)
 
 
-def check(session: Session, introduction_id: int, used: Landmarks) -> s.PlanCheck:
-    """Where the landmarks came from and whether the plan came before the first data cut."""
+def check(used: Landmarks, cut: date | None) -> s.PlanCheck:
+    """Where the landmarks came from and whether the plan came before the first data cut
+    (``cut``: `tracker.introductions.plans.first_data_cut` of the introduction's deliveries)."""
     plan = used.plan
     version_no = plan.version_no if plan is not None else None
-    cut = plans.first_data_cuts(session, [introduction_id]).get(introduction_id)
     checked = plans.pre_specification(plan.registered_at, cut) if plan is not None else None
     words = {
         lang: (wording.landmarks_text(used.source, used.months, lang=lang, version_no=version_no),

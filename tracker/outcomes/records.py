@@ -1,9 +1,10 @@
-"""Reads of a delivery's treatment courses that the stored count tables cannot answer: how
-complete each variable is, and the courses grouped by start date (for O/E over calendar time).
+"""Reads of a delivery for the outcomes answers: its count tables (`count_table`), how complete
+each variable is, and the courses grouped by start date (for O/E over calendar time).
 
-Both aggregate in the database. A delivery never changes after import, so what is derived from
-it is kept per delivery in a small bounded store (`Kept`), keyed by the delivery's id, file
-digest and import time: the same delivery is never read twice for the same answer.
+A delivery never changes after import, so what is read from it is kept per delivery in a small
+bounded store (`Kept`), keyed by the delivery's id, file digest and import time: the same
+delivery is never read twice for the same answer, also after a write elsewhere has made every
+kept answer (`tracker.answers`) stale.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
+from tracker.feeds import service as feeds_service
 from tracker.feeds.columns import REGIONS
 from tracker.feeds.models import FeedDelivery, FeedRecord
 
@@ -64,6 +67,20 @@ def delivery_key(delivery: FeedDelivery) -> tuple[Any, ...]:
 
 
 _COMPLETENESS: Kept[dict[str, tuple[int, int]]] = Kept()
+_COUNT_TABLES: Kept[pd.DataFrame] = Kept(size=256)
+
+
+def count_table(session: Session, delivery: FeedDelivery, endpoint: str,
+                filters: Mapping[str, Any], time_unit: str) -> pd.DataFrame:
+    """The delivery's count table for an endpoint and filters (`feeds_service.count_table`),
+    read once per delivery; each caller gets its own copy."""
+    assert delivery.id is not None
+    delivery_id = delivery.id
+    key = (delivery_key(delivery), endpoint, tuple(sorted(filters.items())), time_unit)
+    kept = _COUNT_TABLES.get(key, lambda: feeds_service.count_table(
+        session=session, delivery_id=delivery_id, endpoint=endpoint,
+        filters=dict(filters) or None, time_unit=time_unit))
+    return kept.copy()
 
 
 def completeness(session: Session, delivery: FeedDelivery) -> dict[str, tuple[int, int]]:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pydantic import TypeAdapter
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.analytics import parametric, survival, thinning
 from tracker.analytics.disclosure import round_counts
@@ -25,6 +25,7 @@ from tracker.analytics.parametric import AssumedCurve
 from tracker.datasources.models import DataSource
 from tracker.errors import Forbidden, InvalidInput, NotFound, field_error
 from tracker.feeds import service as feeds_service
+from tracker.introductions import plans
 from tracker.introductions import service as introductions_service
 from tracker.introductions.models import OutcomeMeasure
 from tracker.outcomes import analysis, evidence, history, plan, records
@@ -48,18 +49,17 @@ def _source_for(
                 [field_error("source", f"no data source with code {code!r}")],
             )
         return source
-    measure = session.exec(
-        select(OutcomeMeasure)
+    source = session.exec(
+        select(DataSource)
+        .join(OutcomeMeasure, col(OutcomeMeasure.data_source_id) == DataSource.id)
         .where(OutcomeMeasure.introduction_id == introduction_id, OutcomeMeasure.kind == endpoint)
-        .order_by(OutcomeMeasure.id)  # type: ignore[arg-type]
+        .order_by(col(OutcomeMeasure.id))
     ).first()
-    if measure is None:
+    if source is None:
         raise InvalidInput(
             f"The introduction has no {endpoint} outcome measure, so no data source is named.",
             [field_error("source", f"name a data source with ?source=CODE for {endpoint}")],
         )
-    source = session.get(DataSource, measure.data_source_id)
-    assert source is not None
     return source
 
 
@@ -230,13 +230,7 @@ def _analyse(
     filters = {
         k: v for k in ("subgroup", "region", "health_trust") if (v := getattr(query, k)) is not None
     }
-    table = feeds_service.count_table(
-        session=session,
-        delivery_id=delivery.id,
-        endpoint=endpoint,
-        filters=filters or None,
-        time_unit=unit,
-    )
+    table = records.count_table(session, delivery, endpoint, filters, unit)
     n_patients = int(table["events"].sum() + table["censored"].sum()) if len(table) else 0
     if n_patients == 0:
         raise NotFound(
@@ -282,6 +276,10 @@ def outcomes(
     first_landmark = c.landmark_times[0] if c.landmark_times else parametric.convert_time(
         plan.DEFAULT_LANDMARKS_MONTHS[0], "months", unit)
 
+    # Every delivery of the introduction, superseded ones included, in one read: the evidence
+    # history and the plan's first data cut come from it.
+    found = feeds_service.deliveries(session=session, introduction_id=introduction_id)
+
     def hidden(value: Any) -> int | None:
         return hide(value, suppress)
 
@@ -312,7 +310,7 @@ def outcomes(
                  if c.curve else None),
         landmarks=c.landmarks,
         landmarks_source=a.landmarks.source,  # type: ignore[arg-type]
-        analysis_plan=plan.check(session, introduction_id, a.landmarks),
+        analysis_plan=plan.check(a.landmarks, plans.first_data_cut(found)),
         rmst=_rmst(c.km, c.curve, unit, c.n_patients),
         one_sample_logrank=c.logrank,
         verdict=analysis.verdict(c, endpoint, unit),
@@ -332,7 +330,7 @@ def outcomes(
             completeness=_completeness(session, a.delivery, suppress), hide=hidden),
         history=s.History(
             deliveries=history.deliveries(
-                session, introduction_id=introduction_id, source_id=a.source.id,
+                session, found=found, source_id=a.source.id,
                 source_code=a.source.code, current=a.delivery, current_comparison=c,
                 endpoint=endpoint, filters=a.filters, curve=c.curve,
                 landmark_times=c.landmark_times, unit=unit, suppress=suppress),
