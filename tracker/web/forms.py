@@ -40,6 +40,8 @@ class Outcome:
     message: str | None = None
     stale: bool = False
     changed: list[tuple[str, str, str]] = field(default_factory=list)
+    # Rules of the domain that refused the write: (rule code, message in the page's language).
+    rules: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -289,6 +291,8 @@ def _collect(outcome: Outcome, exc: InvalidInput, lang: str) -> None:
             name = "_form"
         message = str(detail.get("message", "")) if isinstance(detail, dict) else str(detail)
         outcome.add(name, message, lang)
+        if isinstance(detail, dict) and detail.get("rule"):
+            outcome.rules.append((str(detail["rule"]), translate(message, lang)[0]))
 
 
 # --- record -> form values -------------------------------------------------------------------
@@ -410,7 +414,6 @@ def form_page(
     """
     from flask import flash, redirect, render_template, request
 
-    from tracker.privacy import text_has_national_id
     from tracker.web.lang import current_language
     from tracker.web.text import t
 
@@ -426,16 +429,24 @@ def form_page(
             flash(saved or t("form.saved", lang), "saved")
             return redirect(done(outcome.result))
         move_errors(outcome, lang, moves or {})
-        # What was typed is shown again, but never an identity number (it would stay in the
-        # page, the browser's history and any proxy's cache). On a stale edit the old version
-        # stays in the form: saving again is refused again until the new version is loaded.
-        shown = {k: ("" if text_has_national_id(v) else v)
-                 for k, v in form.items() if k != BASE_FIELD}
+        # What was typed is shown again (`typed`). On a stale edit the old version stays in the
+        # form: saving again is refused again until the new version is loaded.
+        shown = typed(form)
         status = 409 if outcome.stale or not outcome.errors else 422
     base = request.form.get(BASE_FIELD) if request.method == "POST" else base_of(values)
     html = render_template(template, values=shown, errors=(outcome.errors if outcome else {}),
                            outcome=outcome, labels=labels, base=base, **context)
     return html, status
+
+
+def typed(form: MultiDict[str, str]) -> dict[str, str]:
+    """What was typed into a form, to show it again: the last value of each input (a ticked box
+    sends its hidden blank first, then "true"), never an identity number (it would stay in the
+    page, the browser's history and any proxy's cache)."""
+    from tracker.privacy import text_has_national_id
+
+    return {key: ("" if text_has_national_id(values[-1]) else values[-1])
+            for key, values in form.lists() if key != BASE_FIELD and values}
 
 
 def render_page(template: str, **context: Any) -> Any:
