@@ -61,14 +61,17 @@ class Browser:
 
 @pytest.fixture
 def browser_as(app, session) -> Callable[[str], Browser]:  # type: ignore[no-untyped-def]
-    """Return a logged-in browser for a role, e.g. `browser_as("secretariat")`."""
+    """Return a logged-in browser for a role, e.g. `browser_as("secretariat")`; a clinician
+    or medical director may be of a trust: `browser_as("medical_director", trust="Helse
+    Bergen HF")`."""
 
-    def make(role: str, name: str | None = None) -> Browser:
+    def make(role: str, name: str | None = None, trust: str | None = None) -> Browser:
         name = name or f"{role}-web"
         with acting_as(SYSTEM):
             if users_service.get_by_name(session=session, name=name) is None:
                 users_service.create_user(session=session, name=name, role=Role(role).value,
-                                          email=f"{name}@example.org", password=PASSWORD)
+                                          email=f"{name}@example.org", password=PASSWORD,
+                                          health_trust=trust)
                 session.commit()
         client = app.test_client()
         form = client.get("/login").get_data(as_text=True)

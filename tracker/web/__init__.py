@@ -62,6 +62,9 @@ _ROLES = {
     "clinician": ("kliniker", "clinician"),
     "forum": ("Beslutningsforum", "Beslutningsforum"),
     "admin": ("administrator", "administrator"),
+    "coordinator": ("koordinator", "coordinator"),
+    "committee": ("vurderingskomitéen", "assessment committee"),
+    "medical_director": ("fagdirektør", "medical director"),
 }
 
 

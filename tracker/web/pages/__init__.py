@@ -8,7 +8,11 @@ from flask import Blueprint
 def register(bp: Blueprint) -> None:
     """Add every page's routes."""
     from tracker.web.pages import (
+        access_case,
+        access_cases,
+        access_forms,
         agreements,
+        committee,
         datasources,
         deadlines,
         feeds,
@@ -20,5 +24,6 @@ def register(bp: Blueprint) -> None:
     )
 
     for module in (methods, introductions, feeds, flags, deadlines, reassessments, agreements,
-                   datasources, notifications):
+                   datasources, notifications, access_cases, access_forms, access_case,
+                   committee):
         module.register(bp)
