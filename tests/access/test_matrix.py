@@ -104,6 +104,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/agreements/{agreement_id}/settlements"): {"procurement", "forum", "admin"},
     ("GET", "/api/v1/settlements/{settlement_id}"): {"procurement", "forum", "admin"},
     ("GET", "/api/v1/settlements/{settlement_id}/lines"): {"procurement", "forum", "admin"},
+    ("GET", "/api/v1/settlements/{settlement_id}/lines.csv"): {"procurement", "forum", "admin"},
+    ("GET", "/api/v1/settlements/{settlement_id}/lines.xlsx"): {"procurement", "forum", "admin"},
     ("POST", "/api/v1/credit-notes/{credit_note_id}/transitions"): {"procurement", "admin"},
     ("GET", "/api/v1/agreements/{agreement_id}/reckoning"): {"procurement", "forum", "admin"},
     ("GET", "/api/v1/committee/members"): COMMITTEE_READ,

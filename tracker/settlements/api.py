@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from flask import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from tracker.actor import current_actor
 from tracker.apispec import ApiBlueprint
 from tracker.db import get_session
+from tracker.settlements import export, service
 from tracker.settlements import schemas as s
-from tracker.settlements import service
 from tracker.settlements.models import CreditNote, Settlement
 from tracker.timeutil import today
 
@@ -63,6 +64,50 @@ def list_settlement_lines(settlement_id: int, query: s.LineQuery) -> Any:
                                 offset=query.offset)
     return s.LinePage(items=[s.LineRead.model_validate(r.model_dump()) for r in rows],
                       total=total, limit=query.limit, offset=query.offset)
+
+
+class LineExportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    health_trust: str | None = Field(default=None, max_length=120,
+                                     description="Only this trust's lines.")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_PAGE = 10000
+
+
+def _all_lines(settlement_id: int, health_trust: str | None) -> list[Any]:
+    service.get(session=get_session(), settlement_id=settlement_id)
+    out: list[Any] = []
+    while True:
+        rows, total = service.lines(session=get_session(), settlement_id=settlement_id,
+                                    health_trust=health_trust, limit=EXPORT_PAGE,
+                                    offset=len(out))
+        out += rows
+        if not rows or len(out) >= total:
+            return out
+
+
+def _download(content: str | bytes, mimetype: str, name: str) -> Response:
+    return Response(content, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.operation("/settlements/<int:settlement_id>/lines.csv", "GET",
+              summary="The patient lines of a settlement as CSV (the API's keys and codes)",
+              query=LineExportQuery, response_media="text/csv")
+def export_settlement_lines_csv(settlement_id: int, query: LineExportQuery) -> Any:
+    lines = _all_lines(settlement_id, query.health_trust)
+    return _download(export.to_csv(lines), "text/csv", f"oppgjor-{settlement_id}-linjer.csv")
+
+
+@bp.operation("/settlements/<int:settlement_id>/lines.xlsx", "GET",
+              summary="The patient lines of a settlement as an Excel sheet (Norwegian headers)",
+              query=LineExportQuery, response_media=XLSX)
+def export_settlement_lines_xlsx(settlement_id: int, query: LineExportQuery) -> Any:
+    lines = _all_lines(settlement_id, query.health_trust)
+    return _download(export.to_xlsx(lines), XLSX, f"oppgjor-{settlement_id}-linjer.xlsx")
 
 
 @bp.operation("/credit-notes/<int:credit_note_id>/transitions", "POST",

@@ -68,6 +68,8 @@ class SettlementList(BaseModel):
 
 class LineRead(BaseModel):
     id: int
+    settlement_id: int = Field(description="The settlement the line belongs to (an adjustment's "
+                                           "original line is in an earlier one).")
     kind: str
     adjusts_line_id: int | None
     patient_id: str
