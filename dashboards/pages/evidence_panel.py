@@ -269,7 +269,8 @@ def evidence_parts(outcomes: Outcomes, lang: str) -> list[Any]:
 
 def brief_evidence(outcomes: Outcomes, lang: str, suffix: str) -> list[Any]:
     """The brief's evidence in a few lines: maturity now and at the review, the extrapolation
-    check in one sentence, and each delivery's verdict and O/E.
+    check in one sentence, each delivery's verdict and O/E, and the cumulative O/E at each
+    year's end.
 
     The hazard plots and the full tables stay on the introduction page: the printed brief keeps
     to five pages.
@@ -301,4 +302,12 @@ def brief_evidence(outcomes: Outcomes, lang: str, suffix: str) -> list[Any]:
                 className=f"verdict-line {verdict_class(d.verdict)}" if d.verdict else None))
         items.append((t("ev.history", lang),
                       html.Ul(lines, id=f"history-table{suffix}", className="history-lines")))
+        calendar = [c for c in h.calendar if c.ratio is not None]
+        # One line: O/E at each year's end and at the data cut (the page draws every quarter).
+        shown = [c for i, c in enumerate(calendar)
+                 if (c.date.month, c.date.day) == (12, 31) or i == len(calendar) - 1]
+        if shown:
+            items.append((t("ev.calendar", lang), html.Span(
+                " · ".join(f"{fmt_date(c.date, lang)} {_oe(c.ratio, c.ratio_ci, lang)}"
+                           for c in shown), id=f"calendar{suffix}")))
     return [definition_list(items)] if items else []

@@ -271,6 +271,10 @@ def test_the_brief_shows_maturity_extrapolation_and_history(
     assert words(find(page, "landmarks-source-brief")).startswith(
         "Landemerkene 6, 12 og 24 måneder er fastsatt i analyseplanen")
     assert text(page).count("landmarks-source") == 1
+    # Cumulative O/E over calendar time in one line: each year's end and the data cut.
+    calendar = words(find(page, "calendar-OS"))
+    assert re.match(r"31\.12\.\d{4} \d+,\d\d \(\d+,\d\d–\d+,\d\d\)", calendar)
+    assert calendar.count("31.12.") >= 2
     shown = words(page)
     assert "Datamodenhet" in shown and "Ekstrapolering" in shown and "Evidensen over tid" in shown
     # The summary words TTD as its endpoint means it.
