@@ -7,10 +7,11 @@ before whose class has changed since), and one credit note per trust.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlmodel import Session, col, select
 
@@ -23,7 +24,7 @@ from tracker.errors import Conflict, InvalidInput, field_error
 from tracker.feeds.models import FeedDelivery, FeedRecord
 from tracker.settlements.enums import TRANSITIONS, CreditNoteState, LineKind
 from tracker.settlements.models import CreditNote, CreditNoteStep, Settlement, SettlementLine
-from tracker.timeutil import nb_date
+from tracker.timeutil import nb_date, utcnow
 
 PERIOD_MONTHS = {"quarter": 3, "half_year": 6, "year": 12}
 COLUMNS = ("patient_id", "health_trust", "treatment_start", "last_followup", "progression_date",
@@ -71,32 +72,78 @@ def current_delivery(*, session: Session, introduction_id: int) -> FeedDelivery 
     ).order_by(col(FeedDelivery.data_cut).desc(), col(FeedDelivery.id).desc())).first()
 
 
-def patients(*, session: Session, delivery_id: int) -> pd.DataFrame:
-    """Return a delivery's patients with the columns the classification reads."""
-    statement = select(*[getattr(FeedRecord, c) for c in COLUMNS]).where(
-        FeedRecord.delivery_id == delivery_id)
-    frame = pd.DataFrame(session.exec(statement).all(), columns=list(COLUMNS))
+def patients(*, session: Session, delivery_id: int, where: str = "",
+             params: tuple[Any, ...] = ()) -> pd.DataFrame:
+    """Return a delivery's patients with the columns the classification reads.
+
+    Straight from the driver's cursor into columns (no row objects), as
+    `tracker.outcomes.records.courses` reads them; `where` narrows the rows in SQL (with
+    `?` for each parameter).
+    """
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"SELECT {', '.join(COLUMNS)} FROM {FeedRecord.__tablename__} "
+           f"WHERE delivery_id = ? {where} ORDER BY row_no").replace("?", marker)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, (delivery_id, *params))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     for name in ("treatment_start", "last_followup", "progression_date", "death_date",
                  "treatment_stop"):
         frame[name] = pd.to_datetime(frame[name])
     return frame
 
 
-def _previous(session: Session, agreement_id: int) -> dict[str, tuple[str, float, int]]:
-    """Each settled patient's latest class and amount, and the id of their original line."""
-    latest: dict[str, tuple[str, float, int]] = {}
-    amounts: dict[str, float] = {}
-    rows = session.exec(select(SettlementLine).where(SettlementLine.agreement_id == agreement_id)
-                        .order_by(col(SettlementLine.id))).all()
-    for line in rows:
-        original = line.adjusts_line_id or line.id or 0
-        amounts[line.patient_id] = amounts.get(line.patient_id, 0.0) + line.amount_nok
-        latest[line.patient_id] = (line.patient_class, amounts[line.patient_id], original)
-    return latest
+def _relevant(session: Session, agreement_id: int, delivery_id: int, start: date, end: date,
+              window_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read only the patients a settlement of this period can touch, and what was settled for
+    them before: those whose window ends in the period, and those settled before whose class
+    may have changed — every one of them when the delivery is new since, else only those
+    still pending (a responder or non-responder stays one on the same data)."""
+    first, last = start - timedelta(days=window_days), end - timedelta(days=window_days)
+    settled_from = session.exec(select(SettlementLine.delivery_id).where(
+        SettlementLine.agreement_id == agreement_id).distinct()).all()
+    if not settled_from:
+        return (patients(session=session, delivery_id=delivery_id,
+                         where="AND treatment_start BETWEEN ? AND ?", params=(first, last)),
+                _previous(session, agreement_id, pending_only=True))
+    if set(settled_from) != {delivery_id}:
+        return (patients(session=session, delivery_id=delivery_id,
+                         where="AND treatment_start <= ?", params=(last,)),
+                _previous(session, agreement_id, pending_only=False))
+    frame = patients(session=session, delivery_id=delivery_id, where=(
+        "AND (treatment_start BETWEEN ? AND ? OR patient_id IN (SELECT patient_id FROM "
+        f"{SettlementLine.__tablename__} WHERE agreement_id = ? AND patient_class = 'pending'))"),
+        params=(first, last, agreement_id))
+    return frame, _previous(session, agreement_id, pending_only=True)
 
 
-def _day(value: Any) -> date | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date()
+def _previous(session: Session, agreement_id: int, *, pending_only: bool) -> pd.DataFrame:
+    """Each settled patient's latest class, summed amount and original line (one row each),
+    worked out in SQL; with `pending_only`, of the patients with a pending line only."""
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    table = SettlementLine.__tablename__
+    narrow = (f" AND patient_id IN (SELECT patient_id FROM {table} WHERE agreement_id = ? "
+              "AND patient_class = 'pending')") if pending_only else ""
+    sql = (f"SELECT l.patient_id, l.patient_class, t.total, t.original FROM {table} l JOIN "
+           f"(SELECT MAX(id) AS last_id, SUM(amount_nok) AS total, "
+           f"MIN(COALESCE(adjusts_line_id, id)) AS original FROM {table} "
+           f"WHERE agreement_id = ?{narrow} GROUP BY patient_id) t ON l.id = t.last_id"
+           ).replace("?", marker)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, (agreement_id, agreement_id) if pending_only else (agreement_id,))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    frame = pd.DataFrame.from_records(rows, columns=["patient_id", "patient_class", "amount",
+                                                     "original"])
+    frame["amount"] = frame["amount"].astype(float)
+    return frame.set_index("patient_id")
 
 
 def create(
@@ -117,42 +164,24 @@ def create(
     delivery = current_delivery(session=session, introduction_id=agreement.introduction_id)
     if delivery is None or delivery.id is None:
         raise Conflict("The introduction has no registry delivery to settle from.")
-    frame = patients(session=session, delivery_id=delivery.id)
-    rule = Terms(window_days=7 * terms.evaluation_window_weeks,
+    window = 7 * terms.evaluation_window_weeks
+    frame, previous = _relevant(session, agreement.id, delivery.id, start, end, window)
+    rule = Terms(window_days=window,
                  events=tuple(terms.counting_events), subgroup=terms.subgroup,
                  agreement_start=np.datetime64(agreement.start_date))
     result = classify(frame, rule, np.datetime64(as_of))
     result["amount"] = refunds(result["class"], cost_per_window=cost,
                                share_percent=terms.refund_share_percent)
-    previous = _previous(session, agreement.id)
     settlement = Settlement(agreement_id=agreement.id, period_start=start, period_end=end,
                             as_of=as_of, delivery_id=delivery.id, created_by=actor)
     session.add(settlement)
     session.flush()
-    window_end = result["window_end"].to_numpy(dtype="datetime64[D]")
-    in_period = (window_end >= np.datetime64(start)) & (window_end <= np.datetime64(end))
-    lines = []
-    for i in range(len(frame)):
-        pid = str(frame.at[i, "patient_id"])
-        cls, amount = str(result.at[i, "class"]), float(result.at[i, "amount"])
-        before = previous.get(pid)
-        if before is None and not in_period[i]:
-            continue
-        if before is not None and (before[0], round(before[1], 2)) == (cls, round(amount, 2)):
-            continue
-        lines.append(SettlementLine(
-            settlement_id=settlement.id or 0, agreement_id=agreement.id,
-            kind=str(LineKind.original if before is None else LineKind.adjustment),
-            adjusts_line_id=None if before is None else before[2], patient_id=pid,
-            health_trust=frame.at[i, "health_trust"],
-            treatment_start=_day(frame.at[i, "treatment_start"]) or start,
-            window_end=_day(result.at[i, "window_end"]) or start, patient_class=cls,
-            reason=str(result.at[i, "reason"]), event=str(result.at[i, "event"]),
-            event_date=_day(result.at[i, "event_date"]),
-            amount_nok=round(amount - (before[1] if before else 0.0), 2),
-            delivery_id=delivery.id))
-    session.add_all(lines)
-    session.flush()
+    assert settlement.id is not None
+    lines = _lines(frame, result, previous, start, end)
+    lines = lines.assign(settlement_id=settlement.id, agreement_id=agreement.id,
+                         delivery_id=delivery.id)
+    if len(lines):
+        _insert(session, lines)
     _credit_notes(session, settlement, lines, actor, as_of)
     settlement.totals = _totals(lines)
     session.add(settlement)
@@ -160,25 +189,107 @@ def create(
     return settlement
 
 
-def _totals(lines: list[SettlementLine]) -> dict[str, Any]:
-    originals = [line for line in lines if line.kind == LineKind.original]
-    adjustments = [line for line in lines if line.kind == LineKind.adjustment]
-    counts = {name: sum(line.patient_class == name for line in originals)
+def _lines(frame: pd.DataFrame, result: pd.DataFrame, previous: pd.DataFrame, start: date,
+           end: date) -> pd.DataFrame:
+    """The lines of a new settlement: patients whose window ends in the period and were never
+    settled, and an adjustment for each settled patient whose class or amount has changed."""
+    pid = frame["patient_id"].astype(str)
+    before = previous.reindex(pid.to_numpy())
+    known = before["patient_class"].notna().to_numpy()
+    window_end = result["window_end"].to_numpy(dtype="datetime64[D]")
+    in_period = (window_end >= np.datetime64(start)) & (window_end <= np.datetime64(end))
+    cls = result["class"].astype(str).to_numpy()
+    amount = result["amount"].to_numpy()
+    old_amount = pd.to_numeric(before["amount"]).fillna(0.0).to_numpy(dtype=float)
+    changed = known & ((before["patient_class"].to_numpy() != cls)
+                       | (np.round(old_amount, 2) != np.round(amount, 2)))
+    keep = (~known & in_period) | changed
+    return pd.DataFrame({
+        "kind": np.where(known, str(LineKind.adjustment), str(LineKind.original))[keep],
+        "adjusts_line_id": before["original"].to_numpy()[keep],
+        "patient_id": pid.to_numpy()[keep],
+        "health_trust": frame["health_trust"].to_numpy()[keep],
+        "treatment_start": frame["treatment_start"].to_numpy()[keep],
+        "window_end": window_end[keep],
+        "patient_class": cls[keep],
+        "reason": result["reason"].astype(str).to_numpy()[keep],
+        "event": result["event"].astype(str).to_numpy()[keep],
+        "event_date": result["event_date"].to_numpy()[keep],
+        "amount_nok": np.round(amount - old_amount, 2)[keep],
+    })
+
+
+LINE_COLUMNS = ("settlement_id", "agreement_id", "kind", "adjusts_line_id", "patient_id",
+                "health_trust", "treatment_start", "window_end", "patient_class", "reason",
+                "event", "event_date", "amount_nok", "delivery_id", "recorded_at")
+
+
+def _rows(lines: pd.DataFrame, *, offset: bool) -> list[tuple[Any, ...]]:
+    """The lines as tuples in LINE_COLUMNS order, built column by column: dates as ISO text,
+    missing values as None, the time of recording in UTC (with its offset if `offset`)."""
+
+    def text(values: npt.NDArray[Any]) -> list[Any]:
+        out = np.datetime_as_string(values, unit="D").astype(object)
+        out[np.isnat(values)] = None
+        return list(out.tolist())
+
+    def nullable(series: pd.Series) -> list[Any]:
+        values = series.astype(object).to_numpy()
+        values[pd.isna(values)] = None
+        return list(values.tolist())
+
+    stamp = utcnow().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    columns: dict[str, list[Any]] = {
+        name: lines[name].tolist() for name in (
+            "settlement_id", "agreement_id", "kind", "patient_id", "patient_class", "reason",
+            "event", "amount_nok", "delivery_id")}
+    columns["health_trust"] = nullable(lines["health_trust"])
+    adjusts = pd.to_numeric(lines["adjusts_line_id"], errors="coerce").astype("Int64")
+    columns["adjusts_line_id"] = nullable(adjusts)
+    for name in ("treatment_start", "window_end", "event_date"):
+        columns[name] = text(lines[name].to_numpy(dtype="datetime64[D]"))
+    columns["recorded_at"] = [stamp + ("+00:00" if offset else "")] * len(lines)
+    return list(zip(*(columns[name] for name in LINE_COLUMNS), strict=True))
+
+
+def _insert(session: Session, lines: pd.DataFrame) -> None:
+    """Write the lines in the session's transaction with the database's bulk path: COPY on
+    PostgreSQL, one prepared statement run over all rows on SQLite (no row objects)."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    table = SettlementLine.__tablename__
+    names = ", ".join(LINE_COLUMNS)
+    if connection.dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in _rows(lines, offset=True):
+                copy.write_row(row)
+        return
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        marks = ", ".join("?" * len(LINE_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                           _rows(lines, offset=False))
+    finally:
+        cursor.close()
+
+
+def _totals(lines: pd.DataFrame) -> dict[str, Any]:
+    originals = lines[lines["kind"] == LineKind.original]
+    adjustments = lines[lines["kind"] == LineKind.adjustment]
+    counts = {name: int((originals["patient_class"] == name).sum())
               for name in ("responder", "non_responder", "pending", "excluded")}
     return {"patients": len(originals), **counts, "adjustments": len(adjustments),
-            "adjustment_amount_nok": round(sum(line.amount_nok for line in adjustments), 2),
-            "amount_nok": round(sum(line.amount_nok for line in lines), 2)}
+            "adjustment_amount_nok": round(float(adjustments["amount_nok"].sum()), 2),
+            "amount_nok": round(float(lines["amount_nok"].sum()), 2)}
 
 
-def _credit_notes(session: Session, settlement: Settlement, lines: list[SettlementLine],
+def _credit_notes(session: Session, settlement: Settlement, lines: pd.DataFrame,
                   actor: str, at: date) -> None:
-    by_trust: dict[str, float] = {}
-    for line in lines:
-        trust = line.health_trust or "ukjent helseforetak"
-        by_trust[trust] = by_trust.get(trust, 0.0) + line.amount_nok
-    for trust, amount in sorted(by_trust.items()):
+    trusts = lines["health_trust"].fillna("ukjent helseforetak")
+    for trust, amount in lines.groupby(trusts, sort=True)["amount_nok"].sum().items():
         note = CreditNote(settlement_id=settlement.id or 0, agreement_id=settlement.agreement_id,
-                          health_trust=trust, amount_nok=round(amount, 2),
+                          health_trust=str(trust), amount_nok=round(float(amount), 2),
                           state=str(CreditNoteState.draft))
         session.add(note)
         session.flush()
