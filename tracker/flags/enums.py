@@ -21,6 +21,11 @@ class FlagKind(StrEnum):
     access_check_waiting = "access_check_waiting"  # kompletthetskontroll venter
     access_no_meeting = "access_no_meeting"  # sak uten møte innen 14 dager
     subgroup_assessment_suggested = "subgroup_assessment_suggested"  # vurder undergruppe
+    # Settlements (tracker.settlements.flag_rules):
+    settlement_due = "settlement_due"  # oppgjør forfaller
+    cap_approaching = "cap_approaching"  # nærmer seg utgiftstaket
+    cap_exceeded = "cap_exceeded"  # utgiftstaket er passert
+    pending_overdue = "pending_overdue"  # pasient avventer uten nye data
 
 
 KIND_LABELS: dict[str, str] = {
@@ -40,6 +45,10 @@ KIND_LABELS: dict[str, str] = {
     FlagKind.access_check_waiting: "Søknad venter på kompletthetskontroll",
     FlagKind.access_no_meeting: "Søknad uten møte i vurderingskomitéen innen 14 dager",
     FlagKind.subgroup_assessment_suggested: "Vurder en undergruppevurdering",
+    FlagKind.settlement_due: "Oppgjør forfaller",
+    FlagKind.cap_approaching: "Utgiftene nærmer seg taket i avtalen",
+    FlagKind.cap_exceeded: "Utgiftene har passert taket i avtalen",
+    FlagKind.pending_overdue: "Pasienter avventer vurdering uten nye data",
 }
 
 

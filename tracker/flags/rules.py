@@ -101,7 +101,8 @@ def rule(*kinds: FlagKind) -> Callable[[RuleFunc], RuleFunc]:
 # Modules of other domains whose @rule functions join the registry, e.g. "tracker.feeds.flags".
 # `tracker.flags.feed_rules` holds the rules that read the registry feeds (data deliveries,
 # patient volume of pris–volum agreements, outcomes against the assumptions).
-RULE_MODULES: tuple[str, ...] = ("tracker.flags.feed_rules", "tracker.individual.flag_rules")
+RULE_MODULES: tuple[str, ...] = ("tracker.flags.feed_rules", "tracker.individual.flag_rules",
+                                 "tracker.settlements.flag_rules")
 
 
 def load_rules() -> list[Rule]:

@@ -19,6 +19,8 @@ from tracker.flags.enums import KIND_LABELS, FlagKind
 
 CONFIDENTIAL_KINDS = frozenset({
     FlagKind.agreement_expiring, FlagKind.volume_threshold, FlagKind.renegotiation_due,
+    FlagKind.settlement_due, FlagKind.cap_approaching, FlagKind.cap_exceeded,
+    FlagKind.pending_overdue,
 })
 # Kinds of individual access, and the roles that see them.
 ACCESS_KINDS = frozenset({
@@ -27,7 +29,8 @@ ACCESS_KINDS = frozenset({
 })
 ACCESS_FLAG_READERS = frozenset({"coordinator", "secretariat", "admin"})
 # Kinds left out entirely for readers without confidential access.
-HIDDEN_KINDS = frozenset({FlagKind.volume_threshold})
+HIDDEN_KINDS = frozenset({FlagKind.volume_threshold, FlagKind.cap_approaching,
+                          FlagKind.cap_exceeded})
 # Facts of those flags that say nothing about the terms.
 OPEN_FACTS = frozenset({"method", "agreement_type", "checked_on", "case_state"})
 # Fields of a flag left out for such readers (the reasons are typed by those who may see).

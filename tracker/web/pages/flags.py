@@ -43,6 +43,10 @@ _KIND_EN = {
     FlagKind.access_check_waiting: "Application waiting for the completeness check",
     FlagKind.access_no_meeting: "Application with no committee meeting within 14 days",
     FlagKind.subgroup_assessment_suggested: "Consider a subgroup assessment",
+    FlagKind.settlement_due: "Settlement due",
+    FlagKind.cap_approaching: "Spending approaching the agreement's cap",
+    FlagKind.cap_exceeded: "Spending past the agreement's cap",
+    FlagKind.pending_overdue: "Patients pending without new data",
 }
 add({f"enum.flag_kind.{kind.value}": (KIND_LABELS[kind], _KIND_EN[kind]) for kind in FlagKind})
 add({
