@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from tracker.analytics.counts import CountTable
 from tracker.analytics.parametric import AssumedCurve, convert_time
-from tracker.analytics.survival import rmst, survival_at
+from tracker.analytics.survival import rmst
 
 __all__ = ["CHECK_RULES", "HORIZON_CAP_YEARS", "constant_hazard_for_area", "model_horizon",
            "check"]
@@ -83,7 +82,6 @@ def constant_hazard_for_area(start: float, area: float, length: float) -> float 
 
 def check(
     km: pd.DataFrame, curve: AssumedCurve, tau: float, time_unit: str,
-    table: CountTable | None = None,
 ) -> dict[str, Any]:
     """Observed against assumed area to ``tau``, the assumed mean, and what the tail must do.
 
@@ -95,8 +93,6 @@ def check(
         The assumed curve.
     tau : float
         The longest follow-up (> 0), in ``time_unit``.
-    table : pandas.DataFrame, optional
-        The count table ``km`` came from (for ``survival_at`` with delayed entry).
 
     Returns
     -------
@@ -117,7 +113,9 @@ def check(
         assumed_mean = curve.mean(time_unit)
     else:
         assumed_mean = curve.restricted_mean(horizon, time_unit)
-    s_obs = float(survival_at(km, [end], table=table)["survival"].iloc[0])
+    # the step function at `end` (the value after the events there), as survival_at reads it
+    steps = km["time"].to_numpy(dtype=np.float64)
+    s_obs = float(km["survival"].to_numpy()[np.searchsorted(steps, end, side="right") - 1])
     s_ass = float(curve.survival([end], time_unit)[0])
     out: dict[str, Any] = {
         "tau": end, "horizon": horizon, "horizon_rule": horizon_rule,

@@ -18,6 +18,8 @@ Conventions
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -280,12 +282,12 @@ def survival_at(
         at_risk = np.zeros(t.size, dtype=np.int64)
         inside = nxt < km_time.size
         at_risk[inside] = np.round(n[nxt[inside]]).astype(np.int64)
-    out = {"time": t, "survival": km["survival"].to_numpy(dtype=np.float64)[row]}
+    out: dict[str, Any] = {"time": t, "survival": km["survival"].to_numpy(dtype=np.float64)[row]}
     for col in ("ci_lower", "ci_upper"):
-        out[col] = km[col].to_numpy(dtype=np.float64)[row] if col in km.columns else np.nan
-    frame = pd.DataFrame(out)
-    frame["at_risk"] = at_risk
-    return frame
+        out[col] = (km[col].to_numpy(dtype=np.float64)[row] if col in km.columns
+                    else np.full(t.size, np.nan))
+    out["at_risk"] = at_risk
+    return pd.DataFrame(out)
 
 
 def default_tau(

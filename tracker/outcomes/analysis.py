@@ -88,25 +88,27 @@ def landmarks(
     if not times:
         return []
     at = survival.survival_at(km, times, table=table)
-    at_zero = bool(km["survival"].iloc[-1] == 0.0)
+    columns = [at[c].tolist() for c in ("time", "survival", "ci_lower", "ci_upper", "at_risk")]
+    at_zero = bool(km["survival"].to_numpy()[-1] == 0.0)
     if curve is not None:
         assumed = curve.survival(times, unit)
         assumed = np.where(np.asarray(times) <= curve.covers_until(unit), assumed, np.nan)
     else:
         assumed = np.full(len(times), np.nan)
     out = []
-    for row, assumed_value in zip(at.itertuples(index=False), assumed, strict=True):
-        reached = row.time <= max_follow_up
-        estimate = num(row.survival) if reached else (0.0 if at_zero else None)
+    for time, surv, ci_lower, ci_upper, at_risk, assumed_value in zip(
+            *columns, assumed.tolist(), strict=True):
+        reached = time <= max_follow_up
+        estimate = num(surv) if reached else (0.0 if at_zero else None)
         band = reached and estimate is not None and estimate > 0
-        lo, hi = (num(row.ci_lower), num(row.ci_upper)) if band else (None, None)
+        lo, hi = (num(ci_lower), num(ci_upper)) if band else (None, None)
         a = num(assumed_value)
         inside = None
         if a is not None and lo is not None and hi is not None:
             inside = bool(lo <= a <= hi)
         out.append(s.Landmark(
-            time=float(row.time), km=estimate, ci_lower=lo, ci_upper=hi, assumed=a,
-            assumed_inside_ci=inside, at_risk=hide(row.at_risk, suppress),
+            time=float(time), km=estimate, ci_lower=lo, ci_upper=hi, assumed=a,
+            assumed_inside_ci=inside, at_risk=hide(at_risk, suppress),
         ))
     return out
 

@@ -108,19 +108,20 @@ def log_cumulative_hazard_block(
 ) -> s.LogCumulativeHazard:
     """log(-log S) against log t, observed (thinned for drawing) and assumed."""
     frame = hazards.log_cumulative_hazard(km)
+    times, log_times, values = (frame[c].to_numpy()
+                                for c in ("time", "log_time", "log_cumulative_hazard"))
     observed: list[s.LogPoint] = []
-    if len(frame):
-        rows = frame.iloc[_spread_out(frame["log_time"].to_numpy(),
-                                      frame["log_cumulative_hazard"].to_numpy())]
+    if times.size:
+        keep = _spread_out(log_times, values)
         observed = _LOG_POINTS.validate_python([
             {"time": t, "log_time": lt, "log_cumulative_hazard": v}
-            for t, lt, v in zip(rows["time"].tolist(), rows["log_time"].tolist(),
-                                rows["log_cumulative_hazard"].tolist(), strict=True)
+            for t, lt, v in zip(times[keep].tolist(), log_times[keep].tolist(),
+                                values[keep].tolist(), strict=True)
         ])
     assumed: list[s.LogPoint] = []
     slope = None
     if curve is not None:
-        start = float(frame["time"].iloc[0]) if len(frame) else max_follow_up / 1000.0
+        start = float(times[0]) if times.size else max_follow_up / 1000.0
         end = min(max_follow_up, curve.covers_until(unit))
         if end > start > 0:
             grid = np.geomspace(start, end, LOG_POINTS)
@@ -152,12 +153,12 @@ def _spread_out(x: Any, y: Any) -> Any:
 
 
 def extrapolation_block(
-    km: pd.DataFrame, table: CountTable, curve: AssumedCurve, unit: str, max_follow_up: float
+    km: pd.DataFrame, curve: AssumedCurve, unit: str, max_follow_up: float
 ) -> s.Extrapolation | None:
     """The assumed mean against the observed and assumed RMST to the longest follow-up."""
     if max_follow_up <= 0:
         return None
-    result = extrapolation.check(km, curve, max_follow_up, unit, table=table)
+    result = extrapolation.check(km, curve, max_follow_up, unit)
     horizon = result["horizon"]
     end = horizon if math.isfinite(horizon) else (
         curve.quantile(0.01, unit) or convert_time(

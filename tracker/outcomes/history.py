@@ -37,7 +37,7 @@ def _ref(delivery: FeedDelivery, source_code: str) -> s.DeliveryRef:
 
 def _evidence(
     delivery: FeedDelivery, source_code: str, c: analysis.Comparison | None, *, endpoint: str,
-    unit: str, suppress: bool, current: bool,
+    unit: str, suppress: bool, current: bool, verdict: s.Verdict | None = None,
 ) -> s.DeliveryEvidence:
     if c is None:
         return s.DeliveryEvidence(
@@ -51,13 +51,14 @@ def _evidence(
         n_patients=analysis.hide(c.n_patients, suppress),
         n_events=analysis.hide(c.events, suppress), max_follow_up=c.max_follow_up,
         one_sample_logrank=c.logrank, landmarks=c.landmarks,
-        verdict=analysis.verdict(c, endpoint, unit),
+        verdict=verdict or analysis.verdict(c, endpoint, unit),
     )
 
 
 def deliveries(
     session: Session, *, found: list[FeedDelivery], source_id: int, source_code: str,
-    current: FeedDelivery, current_comparison: analysis.Comparison, endpoint: str,
+    current: FeedDelivery, current_comparison: analysis.Comparison,
+    current_verdict: s.Verdict, endpoint: str,
     filters: Mapping[str, Any], curve: AssumedCurve | None, landmark_times: list[float],
     unit: str, suppress: bool,
 ) -> list[s.DeliveryEvidence]:
@@ -68,7 +69,8 @@ def deliveries(
     for delivery in sorted(found, key=lambda d: (d.data_cut, d.id or 0)):
         if delivery.id == current.id:
             out.append(_evidence(delivery, source_code, current_comparison, endpoint=endpoint,
-                                 unit=unit, suppress=suppress, current=True))
+                                 unit=unit, suppress=suppress, current=True,
+                                 verdict=current_verdict))
             continue
         assert delivery.id is not None
         table = records.count_table(session, delivery, endpoint, filters, unit)

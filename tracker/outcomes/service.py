@@ -279,6 +279,7 @@ def outcomes(
     # Every delivery of the introduction, superseded ones included, in one read: the evidence
     # history and the plan's first data cut come from it.
     found = feeds_service.deliveries(session=session, introduction_id=introduction_id)
+    verdict = analysis.verdict(c, endpoint, unit)
 
     def hidden(value: Any) -> int | None:
         return hide(value, suppress)
@@ -313,14 +314,13 @@ def outcomes(
         analysis_plan=plan.check(a.landmarks, plans.first_data_cut(found)),
         rmst=_rmst(c.km, c.curve, unit, c.n_patients),
         one_sample_logrank=c.logrank,
-        verdict=analysis.verdict(c, endpoint, unit),
+        verdict=verdict,
         small_counts_suppressed=suppress,
         counts_rounded_to=MIN_CELL if suppress else None,
         hazards=evidence.hazard_block(c.prepared, c.curve, unit, c.max_follow_up, hidden),
         log_cumulative_hazard=evidence.log_cumulative_hazard_block(
             c.km, c.curve, unit, c.max_follow_up),
-        extrapolation=(evidence.extrapolation_block(c.km, c.prepared, c.curve, unit,
-                                                    c.max_follow_up)
+        extrapolation=(evidence.extrapolation_block(c.km, c.curve, unit, c.max_follow_up)
                        if c.curve else None),
         maturity=evidence.maturity_block(
             table=c.prepared, curve=c.curve, unit=unit, n_patients=c.n_patients,
@@ -332,6 +332,7 @@ def outcomes(
             deliveries=history.deliveries(
                 session, found=found, source_id=a.source.id,
                 source_code=a.source.code, current=a.delivery, current_comparison=c,
+                current_verdict=verdict,
                 endpoint=endpoint, filters=a.filters, curve=c.curve,
                 landmark_times=c.landmark_times, unit=unit, suppress=suppress),
             calendar=history.calendar(
