@@ -24,10 +24,11 @@ def blueprints() -> list:  # type: ignore[type-arg]
     from tracker.outcomes.api import bp as outcomes
     from tracker.reassessments.api import bp as reassessments
     from tracker.settlements.api import bp as settlements
+    from tracker.settlements.counts_api import bp as settlement_counts
 
     return [meta, methods, decisions, introductions, datasources, agreements,
             flags, reassessments, deadlines, audit, feeds, outcomes, individual, committee,
-            settlements]
+            settlements, settlement_counts]
 
 
 def create_app(settings: Settings | None = None) -> Flask:

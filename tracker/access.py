@@ -50,6 +50,8 @@ MATRIX: dict[str, dict[str, frozenset[Any]]] = {
     # Amounts owed under outcome-based agreements: confidential, like the prices they come from.
     "settlements": {"read": frozenset({Role.procurement, Role.forum}),
                     "write": frozenset({Role.procurement})},
+    # ... while how many responded is for the staff who follow the introduction up.
+    "settlement_counts": {"read": LOGGED_IN},
     "users": {"read": frozenset({Role.admin}), "write": frozenset({Role.admin})},
 }
 CONFIDENTIAL_READERS = frozenset({Role.procurement, Role.forum, Role.admin})

@@ -108,6 +108,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/settlements/{settlement_id}/lines.xlsx"): {"procurement", "forum", "admin"},
     ("POST", "/api/v1/credit-notes/{credit_note_id}/transitions"): {"procurement", "admin"},
     ("GET", "/api/v1/agreements/{agreement_id}/reckoning"): {"procurement", "forum", "admin"},
+    ("GET", "/api/v1/agreements/{agreement_id}/settlement-counts"): LOGGED_IN,
     ("GET", "/api/v1/committee/members"): COMMITTEE_READ,
     ("POST", "/api/v1/committee/members"): COMMITTEE_WRITE,
     ("PATCH", "/api/v1/committee/members/{member_id}"): COMMITTEE_WRITE,

@@ -58,3 +58,23 @@ def test_a_cap_is_flagged_at_ninety_per_cent_and_when_passed(client, as_user):
     secretariat = as_user("sekr", "secretariat")
     assert client.get("/api/v1/flags?kind=cap_exceeded",
                       headers=secretariat).get_json()["items"] == []
+
+
+def test_clinicians_see_how_many_responded_without_amounts_or_small_counts(client, agreement,
+                                                                          as_user, anonymous):
+    _settle(client, agreement["id"], "2026-04-01", "2026-07-01")
+    url = f"/api/v1/agreements/{agreement['id']}/settlement-counts"
+    (full,) = client.get(url).get_json()["periods"]
+    assert (full["responder"], full["non_responder"], full["pending"]) == (6, 4, 2)
+    clinician = as_user("lege-x", "clinician")
+    answer = client.get(url, headers=clinician).get_json()
+    (seen,) = answer["periods"]
+    assert "amount" not in str(answer)
+    shown = [seen[k] for k in ("responder", "non_responder", "pending", "excluded")
+             if seen[k] is not None]
+    assert not [v for v in shown if 1 <= v <= 4]
+    # Non-responders (4) and pending (2) are hidden; with the total and the responders shown,
+    # their sum is known but neither count is.
+    assert seen["responder"] == 6 and seen["patients"] == 12
+    assert seen["non_responder"] is None and seen["pending"] is None
+    assert anonymous.get(url).status_code == 401
