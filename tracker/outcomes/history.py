@@ -129,17 +129,21 @@ def _day_table(
 
 def _point(when: date, groups: dict[str, np.ndarray], curve: AssumedCurve, unit: str,
            suppress: bool) -> s.CalendarPoint:
-    followed = records.epoch_day(when) - groups["start"]  # follow-up available at `when`
-    exit_days = np.minimum(groups["days"], followed)
-    entry = groups["entry"]
-    keep = (followed > 0) & ((entry == 0) | (entry < exit_days))
+    # ``groups`` are sorted by start: those started before `when` are a prefix.
+    day = records.epoch_day(when)
+    started = int(np.searchsorted(groups["start"], day, side="left"))
+    g = {name: values[:started] for name, values in groups.items()}
+    followed = day - g["start"]  # follow-up available at `when`, > 0
+    exit_days = np.minimum(g["days"], followed)
+    entry = g["entry"]
+    keep = (entry == 0) | (entry < exit_days)
     empty = s.CalendarPoint(date=when, observed=None, expected=None, ratio=None, ratio_ci=None)
-    n = int(groups["count"][keep].sum())
+    n = int(g["count"][keep].sum())
     if n == 0 or (suppress and n < analysis.MIN_CELL):
         return empty
-    event = (groups["event"][keep] == 1) & (groups["days"][keep] <= followed[keep])
+    event = (g["event"][keep] == 1) & (g["days"][keep] <= followed[keep])
     table = _day_table(exit_days[keep], event.astype(np.float64), entry[keep],
-                       groups["count"][keep].astype(np.float64), unit)
+                       g["count"][keep].astype(np.float64), unit)
     table = analysis.table_for(table, suppress)
     covers = curve.covers_until(unit)
     if covers < float(table["time"].max()):
@@ -169,6 +173,8 @@ def calendar(
         groups = records.courses(session, delivery.id, endpoint, filters)
         if groups["start"].size == 0:
             return []
+        order = np.argsort(groups["start"], kind="stable")
+        groups = {name: values[order] for name, values in groups.items()}
         first = date(1970, 1, 1) + timedelta(days=int(groups["start"].min()))
         return [_point(when, groups, curve, unit, suppress)
                 for when in quarter_ends(first, delivery.data_cut)]
