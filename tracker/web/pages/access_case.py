@@ -198,7 +198,8 @@ def _supplement(case: Any, form: MultiDict[str, str], lang: str,
 
 
 def _meetings(case: Any, lang: str) -> tuple[list[tuple[str, str]], dict[int, date]]:
-    """Meetings a case may be scheduled for (future, papers not sent), and every meeting's date."""
+    """Meetings a case may be scheduled for (not before its last step, papers not sent), and
+    every meeting's date."""
     dates: dict[int, date] = {}
     if case.meeting_id and case.meeting_date:
         dates[case.meeting_id] = case.meeting_date
@@ -206,9 +207,11 @@ def _meetings(case: Any, lang: str) -> tuple[list[tuple[str, str]], dict[int, da
         return [], dates
     found = forms.read("list_committee_meetings").items
     dates.update({m.id: m.held_on for m in found})
+    # A step may be dated back to the previous one, so a meeting from then on may take it.
+    since = case.steps[-1].at if case.steps else today()
     open_ = [(str(m.id), fmt_date(m.held_on, lang) + (f" ({t('acc.meeting.extra', lang)})"
                                                        if m.extra else ""))
-             for m in found if m.held_on >= today() and m.papers_sent_on is None
+             for m in found if m.held_on >= since and m.papers_sent_on is None
              and m.id != case.meeting_id]
     return open_, dates
 
