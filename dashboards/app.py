@@ -16,7 +16,7 @@ from flask import Flask
 from dashboards.access import Viewer, current_viewer
 from dashboards.i18n import language_from, t
 from dashboards.layout import BASE, header, message, shell
-from dashboards.pages import agreements, brief, introduction, overview
+from dashboards.pages import access_statistics, agreements, brief, introduction, overview
 
 ROUTES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"^/?$"), lambda lang, viewer: overview.render(lang, viewer)),
@@ -28,6 +28,10 @@ ROUTES: list[tuple[re.Pattern[str], Any]] = [
     (
         re.compile(r"^/revurdering/(\d+)/?$"),
         lambda lang, viewer, id: brief.render(int(id), lang, viewer),
+    ),
+    (
+        re.compile(r"^/tilgang/statistikk/?$"),
+        lambda lang, viewer: access_statistics.render(lang, viewer),
     ),
 ]
 
@@ -102,6 +106,6 @@ def build_dash(server: Flask) -> dash.Dash:
         Input("lang-store", "data"),
         prevent_initial_call=True,
     )
-    for page in (overview, introduction, agreements, brief):
+    for page in (overview, introduction, agreements, brief, access_statistics):
         page.register(app)
     return app

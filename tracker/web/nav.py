@@ -28,6 +28,8 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem("overview", "Oversikt", "Overview", "/dashboards/", "introductions"),
     NavItem("agreements", "Prisavtaler", "Price agreements", "/dashboards/avtaler",
             "agreements"),
+    NavItem("access-statistics", "Tilgangsstatistikk", "Access statistics",
+            "/dashboards/tilgang/statistikk", "access_statistics"),
     NavItem("flags", "Varsler", "Flags", "/arbeid/varsler", "flags"),
     NavItem("deadlines", "Frister", "Deadlines", "/arbeid/frister", "deadlines"),
     NavItem("reassessments", "Revurderinger", "Reassessments", "/arbeid/revurderinger",
