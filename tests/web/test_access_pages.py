@@ -351,3 +351,21 @@ def test_the_published_group_exceptions_are_public(client, anonymous):
     assert "Residiverende follikulært lymfom" in current
     assert "Etter minst to tidligere linjer." in current and f"{OUS}, {BERGEN}" in current
 
+
+
+def test_a_step_on_a_case_someone_else_moved_meanwhile_is_refused_as_stale(browser_as,
+                                                                           client):
+    method = method_with(client, "not_introduced")
+    case_id = _case_at(client, method, 5)
+    coordinator = browser_as("coordinator", "koordinator")
+    path = f"/arbeid/tilgang/{case_id}"
+    form = _fields(_form(coordinator.page(path), "step-form-complete"))
+    _step(client, case_id, "returned", missing=["stop_criteria"])  # another coordinator
+    response = coordinator.client.post(path, data=MultiDict(form))  # as the browser kept it
+    assert response.status_code == 409
+    page = _text(response)
+    assert "Noen andre har endret dette siden du åpnet skjemaet." in page
+    changed = re.search(r'<table class="table" id="stale-changes">.*?</table>', page,
+                        re.DOTALL).group(0)
+    assert "Mottatt" in changed and "Sendt tilbake for supplering" in changed
+    assert client.get(f"/api/v1/access-cases/{case_id}").get_json()["state"] == "returned"
