@@ -206,3 +206,18 @@ def test_ten_group_applications_of_table_3(client, session, anonymous):
     assert (total["granted"], total["refused"]) == (8, 2)
     # Group exceptions are national decisions: no region counts them.
     assert all(r["granted"] == r["refused"] == 0 for r in answer["rates"])
+
+
+def test_the_rates_per_inhabitant_give_no_hidden_count_back(client, anonymous, table1_register):
+    # 2020 alone: Helse Vest granted 13 and refused 2; its refusals are hidden in the rates.
+    answer = anonymous.get("/api/v1/access-statistics?scheme=individual_exception"
+                           "&year_from=2020&year_to=2020").get_json()
+    rates = {r["region"]: r for r in answer["rates"] if r["row_type"] == "cell"}
+    per = {r["region"]: r for r in answer["per_population"] if r["row_type"] == "cell"}
+    assert rates["Helse Vest"]["refused"] is None
+    for region, rate in rates.items():
+        if rate["total"] is not None and per[region]["granted"] is not None:
+            refused = rate["total"] - per[region]["granted"]
+            assert not 1 <= refused <= 4, region
+        if None in (rate["granted"], rate["refused"]):
+            assert per[region]["granted"] is None, region

@@ -198,10 +198,15 @@ def compute(*, cases: pd.DataFrame, suppress: bool) -> Statistics:
                                             region_column="residence_region")
     records = _records(per)
     if suppress:
-        # One hidden region would follow from the national row and the others: hide the column.
+        # One hidden region would follow from the national row and the others, and a region's
+        # grants here with its total in the rates would give its refusals: hide the column
+        # when anything is hidden in either table.
         cells = [row for row in records if row.get("row_type") == "cell"]
-        for key in ("applications", "granted"):
-            if any(_small(row.get(key)) for row in cells):
+        rated = [row for row in out.rates if row.get("row_type") == "cell"]
+        for key, rate_keys in (("applications", ("total",)), ("granted", ("granted", "refused",
+                                                                          "total"))):
+            if any(_small(row.get(key)) for row in cells) or any(
+                    row.get(k) is None for row in rated for k in rate_keys):
                 for row in cells:
                     row[key] = row[f"{key}_per"] = None
     out.per_population = records
