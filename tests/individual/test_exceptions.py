@@ -60,6 +60,9 @@ def test_the_trust_walks_an_exception_and_only_its_medical_director_decides(clie
     needs = _step(client, case, "pharmacist_checked", doctor)
     assert {d["field"] for d in needs.get_json()["details"]} == {
         "literature_checked", "cost_per_month_nok", "prescription_category"}
+    unchecked = _step(client, case, "pharmacist_checked", doctor, literature_checked=False,
+                      cost_per_month_nok=61000, prescription_category="H-resept")
+    assert [d["field"] for d in unchecked.get_json()["details"]] == ["literature_checked"]
     case = _step(client, case, "pharmacist_checked", doctor, at="2026-11-05",
                  literature_checked=True, cost_per_month_nok=61000,
                  prescription_category="H-resept").get_json()

@@ -212,8 +212,9 @@ def update_application(
 
 
 def _need(body: s.StepIn, step: workflow.Step) -> None:
+    # A box left unticked is not given: the pharmacist's step is the check of the literature.
     problems = [field_error(name, f"give {name.replace('_', ' ')} for the step to {step.to}")
-                for name in step.needs if getattr(body, name) in (None, [], "")]
+                for name in step.needs if getattr(body, name) in (None, [], "", False)]
     if problems:
         raise InvalidInput(f"The step to {step.to} needs more.", problems)
 
