@@ -69,6 +69,11 @@ def terms_block(terms: dict[str, Any], lang: str) -> list[Any]:
         out.append(definition_list([(_term_label(k, lang), _value(v, lang, k))
                                     for k, v in scalars]))
     for key, items in terms.items():
+        if isinstance(items, list) and items and not isinstance(items[0], dict):
+            # A list of choices (the counting events): their names, in one line.
+            out.append(definition_list([(_term_label(key, lang), ", ".join(
+                _term_label(f"{key}.{item}", lang) for item in items))]))
+            continue
         if not isinstance(items, list) or not items:
             continue
         columns = list(items[0].keys())

@@ -94,6 +94,8 @@ def test_procurement_creates_a_price_volume_agreement_with_three_tiers(browser_a
                   {"min_patients": 20, "discount_percent": 20.0},
                   {"min_patients": 40, "discount_percent": 30.0}],
         "year_start_month": 7,
+        # left as the form opened: no cost per patient, the tier from the patient reaching it
+        "cost_per_patient_nok": None, "tier_mode": "from_threshold",
     }
     assert (stored["list_price_nok"], stored["unit_price_nok"], stored["discount_percent"]) == \
         (100000.0, SECRET_PRICE, SECRET_DISCOUNT)
@@ -124,13 +126,29 @@ def test_payment_by_result_takes_its_refund_share_and_evaluation_window(browser_
         "payment_by_result__terms.response_criterion": "Ikke progresjon ved første CT.",
         "payment_by_result__mark.refund_share_percent": "public",
         "payment_by_result__mark.evaluation_window_weeks": "public",
-        "payment_by_result__mark.response_criterion": "public",
+        **{f"payment_by_result__mark.{spec.key}": "public"
+           for spec in TERMS["payment_by_result"]},
+        "payment_by_result__terms.kind": "risk_sharing",
+        "payment_by_result__terms.counting_events.progression": "true",
+        "payment_by_result__terms.counting_events.stop_toxicity": "true",
+        "payment_by_result__terms.cost_per_window_nok": "120 000",
+        "payment_by_result__terms.settlement_period": "half_year",
     })
     assert response.status_code == 302, response.get_data(as_text=True)
     stored = client.get(response.headers["Location"].replace("/arbeid/avtaler",
                                                              "/api/v1/agreements")).get_json()
     assert stored["terms"] == {"refund_share_percent": 50.0, "evaluation_window_weeks": 8,
-                               "response_criterion": "Ikke progresjon ved første CT."}
+                               "response_criterion": "Ikke progresjon ved første CT.",
+                               "kind": "risk_sharing",
+                               "counting_events": ["progression", "stop_toxicity"],
+                               "cost_per_window_nok": 120000.0, "units_per_window": None,
+                               "settlement_period": "half_year", "subgroup": None,
+                               "pending_grace_days": 60}
+    page = browser.page(response.headers["Location"])  # the form again, as saved
+    ticked = re.findall(r'name="payment_by_result__terms\.counting_events\.(\w+)" '
+                        r'type="checkbox" value="true" checked', page)
+    assert ticked == ["progression", "stop_toxicity"]
+    assert '<option value="risk_sharing" selected>Risikodeling</option>' in page
     assert stored["oecd_level"] == "patient" and stored["oecd_category"] == "performance_based"
     # Every term public: the terms as a whole are not withheld from anyone.
     assert stored["visibility"]["terms"] == "public"
@@ -212,7 +230,7 @@ def test_procurement_changes_the_tiers_and_marks_of_an_agreement(browser_as, cli
         "mark.discount_percent": "public",
         **tier_rows(("0", "10"), ("25", "20"), ("45", "37,5"), ("60", "42,25")),
         "price_volume__terms.year_start_month": "1",
-        "price_volume__mark.tiers": "public", "price_volume__mark.year_start_month": "public",
+        **{f"price_volume__mark.{spec.key}": "public" for spec in TERMS["price_volume"]},
     })
     assert response.status_code == 302, response.get_data(as_text=True)
     stored = client.get(f"/api/v1/agreements/{agreement['id']}").get_json()

@@ -137,6 +137,57 @@ add({
         "Weeks from treatment start to the response evaluation (1–104).",
     ),
     "agreement.term.response_criterion": ("Responskriterium", "Response criterion"),
+    "agreement.term.kind": ("Type resultatbasert avtale", "Kind of outcome-based agreement"),
+    "agreement.term.kind.cost_sharing": ("Kostnadsdeling", "Cost sharing"),
+    "agreement.term.kind.risk_sharing": ("Risikodeling", "Risk sharing"),
+    "agreement.term.kind.payment_by_result": ("Betaling ved resultat", "Payment by result"),
+    "agreement.term.kind.success_fee": ("Suksesshonorar", "Success fee"),
+    "agreement.term.counting_events": ("Hendelser som gjør pasienten til ikke-responder",
+                                       "Events that make a patient a non-responder"),
+    "agreement.term.counting_events.hint": (
+        "Hendelser i evalueringsvinduet, lest fra registerleveransen.",
+        "Events inside the evaluation window, read from the registry delivery."),
+    "agreement.term.counting_events.progression": ("Progresjon", "Progression"),
+    "agreement.term.counting_events.death": ("Død", "Death"),
+    "agreement.term.counting_events.stop_progression": ("Stopp på grunn av progresjon",
+                                                        "Stop for progression"),
+    "agreement.term.counting_events.stop_toxicity": ("Stopp på grunn av toksisitet",
+                                                     "Stop for toxicity"),
+    "agreement.term.cost_per_window_nok": ("Kostnad per pasient for vinduet (NOK)",
+                                           "Cost per patient for the window (NOK)"),
+    "agreement.term.cost_per_window_nok.hint": (
+        "Grunnlaget for refusjonen; ellers enheter per vindu ganger avtaleprisen.",
+        "The basis of the refund; otherwise units per window times the agreed price."),
+    "agreement.term.units_per_window": ("Enheter per pasient for vinduet",
+                                        "Units per patient for the window"),
+    "agreement.term.settlement_period": ("Oppgjørsperiode", "Settlement period"),
+    "agreement.term.settlement_period.quarter": ("Kvartal", "Quarter"),
+    "agreement.term.settlement_period.half_year": ("Halvår", "Half-year"),
+    "agreement.term.settlement_period.year": ("År", "Year"),
+    "agreement.term.subgroup": ("Bare undergruppen", "Only the subgroup"),
+    "agreement.term.pending_grace_days": ("Dager en avventende pasient kan mangle data",
+                                          "Days a pending patient may lack data"),
+    "agreement.term.pending_grace_days.hint": (
+        "Etter så mange dager etter vinduets slutt varsles det om pasienten.",
+        "This many days after the window's end, a flag is raised for the patient."),
+    "agreement.term.cost_per_patient_nok": ("Kostnad per pasient (NOK)",
+                                            "Cost per patient (NOK)"),
+    "agreement.term.cost_per_patient_nok.hint": (
+        "Grunnlaget for rabatten som skyldes når et trinn nås.",
+        "The basis of the rebate owed when a tier is reached."),
+    "agreement.term.tier_mode": ("Når trinnets rabatt gjelder", "When a tier's discount applies"),
+    "agreement.term.tier_mode.hint": (
+        "Fra pasienten som når trinnet, eller for alle pasienter i avtaleåret.",
+        "From the patient who reaches the tier, or for every patient of the agreement year."),
+    "agreement.term.tier_mode.from_threshold": ("Fra pasienten som når trinnet",
+                                                "From the patient who reaches the tier"),
+    "agreement.term.tier_mode.whole_year": ("For hele avtaleåret",
+                                            "For the whole agreement year"),
+    "agreement.term.monthly_cost_nok": ("Kostnad per pasientmåned (NOK)",
+                                        "Cost per patient-month (NOK)"),
+    "agreement.term.monthly_cost_nok.hint": (
+        "Grunnlaget for utgiftene som holdes mot taket.",
+        "The basis of the spending held against the cap."),
     "agreement.term.evidence_requirements": ("Krav til dokumentasjon",
                                              "Evidence requirements"),
     "agreement.term.interim_price_basis": ("Grunnlag for midlertidig pris",
@@ -175,12 +226,14 @@ add({
 
 @dataclass(frozen=True)
 class Term:
-    """One term of an agreement type: `kind` is integer, number, text, longtext or month."""
+    """One term of an agreement type: `kind` is integer, number, text, longtext, month, choice
+    (one of `options`, a select) or choices (some of `options`, one checkbox each)."""
 
     key: str
     kind: str
     required: bool = True
     hint: bool = False  # a hint text `agreement.term.<key>.hint` exists
+    options: tuple[str, ...] = ()  # `agreement.term.<key>.<option>` names each
 
 
 @dataclass(frozen=True)
@@ -193,18 +246,24 @@ class Rows:
     hint: bool = False
 
 
+COUNTING_EVENTS = ("progression", "death", "stop_progression", "stop_toxicity")
 TERMS: dict[str, tuple[Term | Rows, ...]] = {
     AgreementType.flat_discount: (),
     AgreementType.price_volume: (
         Rows("tiers", (Term("min_patients", "integer"), Term("discount_percent", "number")),
              "tier"),
         Term("year_start_month", "month", required=False),
+        Term("cost_per_patient_nok", "number", required=False, hint=True),
+        Term("tier_mode", "choice", required=False, hint=True,
+             options=("from_threshold", "whole_year")),
     ),
     AgreementType.volume_discount: (
         Rows("tiers", (Term("min_units", "integer"), Term("discount_percent", "number")),
              "tier"),
     ),
-    AgreementType.cap: (Term("annual_cap_nok", "number"), Term("applies_to", "text")),
+    AgreementType.cap: (Term("annual_cap_nok", "number"), Term("applies_to", "text"),
+                        Term("monthly_cost_nok", "number", required=False, hint=True),
+                        Term("year_start_month", "month", required=False)),
     AgreementType.indication_based: (
         Rows("prices", (Term("indication", "text"), Term("unit_price_nok", "number")),
              "indication"),
@@ -217,6 +276,15 @@ TERMS: dict[str, tuple[Term | Rows, ...]] = {
         Term("refund_share_percent", "number", hint=True),
         Term("evaluation_window_weeks", "integer", hint=True),
         Term("response_criterion", "longtext"),
+        Term("kind", "choice", required=False,
+             options=("cost_sharing", "risk_sharing", "payment_by_result", "success_fee")),
+        Term("counting_events", "choices", required=False, hint=True, options=COUNTING_EVENTS),
+        Term("cost_per_window_nok", "number", required=False, hint=True),
+        Term("units_per_window", "number", required=False),
+        Term("settlement_period", "choice", required=False,
+             options=("quarter", "half_year", "year")),
+        Term("subgroup", "text", required=False),
+        Term("pending_grace_days", "integer", required=False, hint=True),
     ),
     AgreementType.coverage_with_evidence: (
         Term("evidence_requirements", "longtext"),
@@ -262,8 +330,13 @@ def values_of(agreement: Mapping[str, Any], lang: str) -> dict[str, str]:
     common["end_date"] = _as_date(common["end_date"])
     values = forms.flatten(common, lang)
     kind = str(agreement.get("type"))
-    for path, text in forms.flatten(agreement.get("terms") or {}, lang).items():
+    terms = agreement.get("terms") or {}
+    for path, text in forms.flatten(terms, lang).items():
         values[term_name(kind, path)] = text
+    for spec in TERMS.get(kind, ()):
+        if isinstance(spec, Term) and spec.kind == "choices":
+            for option in terms.get(spec.key) or []:
+                values[term_name(kind, f"{spec.key}.{option}")] = "true"
     marks = {**{k: str(v) for k, v in default_visibility().items()},
              **{k: str(v) for k, v in (agreement.get("visibility") or {}).items()}}
     for name in PRICE_FIELDS:
@@ -284,6 +357,13 @@ def defaults(lang: str) -> dict[str, str]:
             values[mark_name(kind, spec.key)] = marks["terms"].value
     values[term_name(AgreementType.price_volume, "year_start_month")] = "1"
     values[term_name(AgreementType.cap, "applies_to")] = t("agreement.default.applies_to", lang)
+    outcome = AgreementType.payment_by_result
+    values[term_name(outcome, "kind")] = "payment_by_result"
+    values[term_name(outcome, "settlement_period")] = "quarter"
+    values[term_name(outcome, "pending_grace_days")] = "60"
+    for event in ("progression", "death"):
+        values[term_name(outcome, f"counting_events.{event}")] = "true"
+    values[term_name(AgreementType.price_volume, "tier_mode")] = "from_threshold"
     return values
 
 
@@ -294,13 +374,14 @@ def compact(form: MultiDict[str, str]) -> dict[str, str]:
         for spec in specs:
             if isinstance(spec, Rows):
                 form = row_forms.compact_rows(form, term_name(kind, spec.key))
-    return {k: v for k, v in form.items() if k not in ("csrf_token", forms.BASE_FIELD)}
+    # A checkbox posts a blank hidden value before its own: the last value is what was chosen.
+    return {k: form.getlist(k)[-1] for k in form if k not in ("csrf_token", forms.BASE_FIELD)}
 
 
 def _coerce(term: Term, text: str) -> Any:
     """A term's typed value; text that is no number is passed on as typed, so the API refuses
     it with its own message on the field (and nothing is stored)."""
-    if term.kind in ("text", "longtext"):
+    if term.kind in ("text", "longtext", "choice"):
         return text
     try:
         number = web_lang.parse_number(text)
@@ -333,6 +414,11 @@ def terms_of(values: Mapping[str, str], agreement_type: str) -> dict[str, Any]:
                 index += 1
             if rows:
                 terms[spec.key] = rows
+        elif spec.kind == "choices":
+            names = [term_name(agreement_type, f"{spec.key}.{o}") for o in spec.options]
+            if any(name in values for name in names):
+                terms[spec.key] = [o for o, name in zip(spec.options, names, strict=True)
+                                   if values.get(name)]
         else:
             text = values.get(term_name(agreement_type, spec.key), "").strip()
             if text:
@@ -369,6 +455,10 @@ def labels_for(values: Mapping[str, str], lang: str) -> dict[str, str]:
             label = t(f"agreement.term.{spec.key}", lang)
             labels[term_name(kind, spec.key)] = label
             labels[mark_name(kind, spec.key)] = t("agreement.mark.of", lang, field=label)
+            if isinstance(spec, Term) and spec.kind == "choices":
+                for option in spec.options:
+                    labels[term_name(kind, f"{spec.key}.{option}")] = (
+                        f"{label}: {t(f'agreement.term.{spec.key}.{option}', lang)}")
             if isinstance(spec, Rows):
                 for index in range(row_count(values, kind, spec.key)):
                     row = t(f"agreement.row.{spec.row_label}", lang, n=index + 1)
@@ -391,6 +481,12 @@ def value_labels(lang: str) -> dict[str, dict[str, str]]:
             found[mark_name(kind, spec.key)] = marks
     months = {str(i): t(f"month.{i}", lang) for i in range(1, 13)}
     found[term_name(AgreementType.price_volume, "year_start_month")] = months
+    found[term_name(AgreementType.cap, "year_start_month")] = months
+    for kind, specs in TERMS.items():
+        for spec in specs:
+            if isinstance(spec, Term) and spec.kind == "choice":
+                found[term_name(kind, spec.key)] = {
+                    o: t(f"agreement.term.{spec.key}.{o}", lang) for o in spec.options}
     return found
 
 
@@ -516,6 +612,8 @@ def _context(lang: str) -> dict[str, Any]:
         "levels": options("oecd_level", OecdLevel, lang),
         "marks": options("visibility", Visibility, lang),
         "months": [(str(i), t(f"month.{i}", lang)) for i in range(1, 13)],
+        "choice_options": lambda spec: [(o, t(f"agreement.term.{spec.key}.{o}", lang))
+                                        for o in spec.options],
         "terms_of": TERMS, "price_fields": PRICE_FIELDS,
         "term_name": term_name, "mark_name": mark_name, "row_count": row_count,
         "is_rows": lambda spec: isinstance(spec, Rows),
