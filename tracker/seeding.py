@@ -208,7 +208,9 @@ def seed_demo(session: Session, as_of: date | None = None) -> SeedReport:
             data = _validated(
                 IntroductionCreate, {**item, "decision_id": decision.id}, f"introductions[{i}]"
             )
-            introductions_service.create(session=session, data=data, actor=SEED_ACTOR)
+            created = introductions_service.create(session=session, data=data,
+                                                   actor=SEED_ACTOR)
+            _date_demo_plan(session, created.id, decision.decision_date)
         report.count("temporary introductions", existing is None)
 
     for i, item in enumerate(demo["agreements"]):
@@ -249,6 +251,21 @@ def seed_demo(session: Session, as_of: date | None = None) -> SeedReport:
     seed_individual_access(session, report, as_of)
     raise_flags(session, report, as_of)
     return report
+
+
+def _date_demo_plan(session: Session, introduction_id: int | None, decided: date) -> None:
+    """Date a demo introduction's analysis plan two weeks after its decision, as the
+    secretariat registers it in practice: the demo's timeline is synthetic, and a plan stamped
+    with the seeding day would come after every past data cut (not pre-specified)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from tracker.introductions.models import AnalysisPlanVersion
+
+    for version in session.exec(select(AnalysisPlanVersion).where(
+            AnalysisPlanVersion.introduction_id == introduction_id)).all():
+        version.registered_at = datetime.combine(decided + timedelta(days=14), time(12), UTC)
+        session.add(version)
+    session.flush()
 
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - demo only; `seed demo` refuses in production
