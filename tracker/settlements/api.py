@@ -90,8 +90,9 @@ def _all_lines(settlement_id: int, health_trust: str | None) -> list[Any]:
 
 
 def _download(content: str | bytes, mimetype: str, name: str) -> Response:
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    # Confidential amounts: not kept by a cache, also when fetched with the browser's session.
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 @bp.operation("/settlements/<int:settlement_id>/lines.csv", "GET",

@@ -32,6 +32,7 @@ ITEMS: tuple[NavItem, ...] = (
             "/dashboards/tilgang/statistikk", "access_statistics"),
     NavItem("flags", "Varsler", "Flags", "/arbeid/varsler", "flags"),
     NavItem("deadlines", "Frister", "Deadlines", "/arbeid/frister", "deadlines"),
+    NavItem("settlements", "Oppgjør", "Settlements", "/arbeid/oppgjor", "settlements"),
     NavItem("reassessments", "Revurderinger", "Reassessments", "/arbeid/revurderinger",
             "reassessments"),
     NavItem("access", "Individuell tilgang", "Individual access", "/arbeid/tilgang",

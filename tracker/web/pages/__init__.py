@@ -21,9 +21,10 @@ def register(bp: Blueprint) -> None:
         methods,
         notifications,
         reassessments,
+        settlements,
     )
 
     for module in (methods, introductions, feeds, flags, deadlines, reassessments, agreements,
                    datasources, notifications, access_cases, access_forms, access_case,
-                   committee):
+                   committee, settlements):
         module.register(bp)
