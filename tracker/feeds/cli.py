@@ -119,6 +119,7 @@ def seed_feeds_command(out_dir: Path | None) -> None:
     from tracker.errors import TrackerError
     from tracker.feeds.seeding import seed_feeds
     from tracker.seeding import SeedReport, raise_flags
+    from tracker.settlements.seeding import seed_settlements
     from tracker.timeutil import today
 
     settings = Settings()
@@ -128,6 +129,8 @@ def seed_feeds_command(out_dir: Path | None) -> None:
         with acting_as(SEED), session_scope(engine) as session:
             report = seed_feeds(session=session, as_of=as_of,
                                 out_dir=out_dir or settings.instance_path / "synthetic_feeds")
+            # The deliveries let an outcome-based agreement settle its first period.
+            settled = seed_settlements(session=session, as_of=as_of)
             # The deliveries meet milestones and show divergences: raise and close flags now.
             flags = SeedReport()
             raise_flags(session, flags, as_of)
@@ -137,6 +140,8 @@ def seed_feeds_command(out_dir: Path | None) -> None:
     finally:
         engine.dispose()
     click.echo(str(report))
+    click.echo(f"settled periods: {len(settled)} added"
+               + "".join(f"\n  agreement {item}" for item in settled))
     click.echo(str(flags))
     if report.missing and not (report.added or report.existing):
         sys.exit(1)
