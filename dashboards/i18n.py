@@ -261,7 +261,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "param.sigma": ("σ", "σ"),
     "in.verdict": ("Vurdering", "Verdict"),
     "in.landmarks": ("Landemerker", "Landmarks"),
-    "in.oe": ("Observerte / forventede dødsfall (O/E)", "Observed / expected events (O/E)"),
+    # Endpoint-neutral: the events are deaths for OS, progression or death for PFS, stops for TTD.
+    "in.oe": ("Observerte / forventede hendelser (O/E)", "Observed / expected events (O/E)"),
     "in.median": ("Median", "Median"),
     "in.rmst": ("RMST", "RMST"),
     "in.patients": ("Pasienter", "Patients"),
