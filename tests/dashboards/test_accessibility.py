@@ -71,6 +71,25 @@ def _first_access_ids(server: LiveServer) -> dict[str, int]:
         return {"access": int(case.id), "meeting": int(meeting.id)}  # type: ignore[arg-type]
 
 
+def _settlement_ids(server: LiveServer) -> dict[str, int]:
+    from sqlmodel import Session, col, select
+
+    from tracker.agreements.models import PriceAgreement
+    from tracker.settlements.models import CreditNote, Settlement
+
+    with Session(server.app.extensions["tracker_engine"]) as session:
+        first = session.exec(select(Settlement).order_by(col(Settlement.id))).first()
+        assert first is not None, "the demo has no settled period: run `tracker seed feeds`"
+        note = session.exec(select(CreditNote).where(
+            CreditNote.settlement_id == first.id).order_by(col(CreditNote.id))).first()
+        reckoned = session.exec(select(PriceAgreement).where(
+            PriceAgreement.type == "price_volume",
+            col(PriceAgreement.introduction_id).is_not(None))).first()
+        assert note is not None and reckoned is not None
+        return {"agreement": first.agreement_id, "settlement": int(first.id or 0),
+                "note": int(note.id or 0), "reckoned": int(reckoned.id or 0)}
+
+
 def _check(page: Any, server: LiveServer, path: str, ready: str) -> list[str]:
     problems = []
     for lang in ("nb", "en"):

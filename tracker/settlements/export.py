@@ -26,8 +26,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason.outside_subgroup": ("utenfor undergruppen", "outside the subgroup"),
     "event.progression": ("progresjon", "progression"),
     "event.death": ("død", "death"),
-    "event.stop_progression": ("stopp for progresjon", "stop for progression"),
-    "event.stop_toxicity": ("stopp for toksisitet", "stop for toxicity"),
+    "event.stop_progression": ("stopp på grunn av progresjon", "stop for progression"),
+    "event.stop_toxicity": ("stopp på grunn av toksisitet", "stop for toxicity"),
     "kind.original": ("opprinnelig", "original"),
     "kind.adjustment": ("korreksjon", "adjustment"),
 }
