@@ -185,3 +185,44 @@ def test_a_cap_exceeded_owes_the_excess(client):
     assert answer["spending_nok"] == pytest.approx(spending, abs=0.05)
     assert answer["excess_nok"] == pytest.approx(spending - 1000000, abs=0.05)
     assert answer["share_of_cap"] > 1
+
+
+def test_a_patient_registered_late_is_settled_in_the_next_period(client, agreement):
+    first = client.post(f"/api/v1/agreements/{agreement['id']}/settlements",
+                        json={"period_start": "2026-04-01", "as_of": "2026-07-01"}).get_json()
+    late = ("P13", C, "2026-04-01", "2026-06-30", "2026-05-02", "", "", "")  # window in Q2
+    delivered = upload(client, agreement["intro"]["id"], _extract([*PATIENTS, late]),
+                       data_cut="2026-09-30")
+    assert delivered.status_code == 201, delivered.get_json()
+    second = client.post(f"/api/v1/agreements/{agreement['id']}/settlements",
+                         json={"period_start": "2026-07-01", "as_of": "2026-10-01"}).get_json()
+    (line,) = _lines(client, second)
+    assert (line["patient_id"], line["kind"], line["patient_class"], line["amount_nok"]) == (
+        "P13", "original", "non_responder", 60000)
+    assert [n["health_trust"] for n in second["credit_notes"]] == [C]
+    assert first["totals"]["patients"] == 12
+
+
+def test_no_period_past_the_data_cut_and_no_credit_note_for_nothing(client, agreement):
+    url = f"/api/v1/agreements/{agreement['id']}/settlements"
+    past_cut = client.post(url, json={"period_start": "2026-07-01", "as_of": "2026-10-01"})
+    assert past_cut.status_code == 409
+    assert "30.06.2026" in past_cut.get_json()["message"]
+    empty = client.post(url, json={"period_start": "2026-01-01", "as_of": "2026-07-01"})
+    assert empty.status_code == 201
+    assert empty.get_json()["credit_notes"] == []  # no window ended in the first quarter
+
+
+def test_the_delivery_that_records_the_counting_events_is_settled_from(client, agreement):
+    client.post("/api/v1/data-sources", json={
+        "code": "NPR", "name": "Norsk pasientregister", "kind": "health_registry",
+        "holds": "Aktivitet.", "latency": "månedlig"})
+    no_progression = [(*row[:4], "", *row[5:]) for row in PATIENTS]
+    delivered = upload(client, agreement["intro"]["id"], _extract(no_progression),
+                       source="NPR", data_cut="2026-07-31")
+    assert delivered.status_code == 201, delivered.get_json()
+    settled = client.post(f"/api/v1/agreements/{agreement['id']}/settlements",
+                          json={"period_start": "2026-04-01", "as_of": "2026-08-01"}).get_json()
+    # The newer NPR cut has no progression dates: INSPIRE's delivery is the one settled from.
+    assert settled["delivery_id"] != delivered.get_json()["id"]
+    assert settled["totals"]["non_responder"] == 4

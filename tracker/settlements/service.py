@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tracker.agreements import service as agreements_service
@@ -64,12 +65,34 @@ def _terms(agreement: Any) -> tuple[PaymentByResultTerms, float]:
     return terms, float(cost)
 
 
-def current_delivery(*, session: Session, introduction_id: int) -> FeedDelivery | None:
-    """Return the introduction's newest data cut that is not superseded (any source)."""
-    return session.exec(select(FeedDelivery).where(
+UNKNOWN_TRUST = "ukjent helseforetak"
+# The feed column each counting event is read from.
+EVENT_COLUMNS = {"progression": "progression_date", "death": "death_date",
+                 "stop_progression": "treatment_stop", "stop_toxicity": "treatment_stop"}
+
+
+def current_delivery(
+    *, session: Session, introduction_id: int, events: tuple[str, ...] = (),
+) -> FeedDelivery | None:
+    """Return the current delivery to settle from: of the introduction's deliveries that are
+    not superseded (one per source), the one that records most of the counting events'
+    columns, then the newest data cut (a source without progression dates cannot show a
+    non-responder by progression)."""
+    current = list(session.exec(select(FeedDelivery).where(
         FeedDelivery.introduction_id == introduction_id,
         col(FeedDelivery.superseded_at).is_(None),
-    ).order_by(col(FeedDelivery.data_cut).desc(), col(FeedDelivery.id).desc())).first()
+    ).order_by(col(FeedDelivery.data_cut).desc(), col(FeedDelivery.id).desc())).all())
+    if len(current) < 2 or not events:
+        return current[0] if current else None
+    columns = {EVENT_COLUMNS[e] for e in events}
+
+    def recorded(delivery: FeedDelivery) -> int:
+        counts = session.execute(sa.select(*[
+            sa.func.count(getattr(FeedRecord, c)) for c in sorted(columns)
+        ]).where(col(FeedRecord.delivery_id) == delivery.id)).one()
+        return sum(1 for n in counts if n)
+
+    return max(current, key=lambda d: (recorded(d), d.data_cut, d.id or 0))
 
 
 def patients(*, session: Session, delivery_id: int, where: str = "",
@@ -104,8 +127,8 @@ def _relevant(session: Session, agreement_id: int, delivery_id: int, start: date
     may have changed — every one of them when the delivery is new since, else only those
     still pending (a responder or non-responder stays one on the same data)."""
     first, last = start - timedelta(days=window_days), end - timedelta(days=window_days)
-    settled_from = session.exec(select(SettlementLine.delivery_id).where(
-        SettlementLine.agreement_id == agreement_id).distinct()).all()
+    settled_from = session.exec(select(col(Settlement.delivery_id)).where(
+        Settlement.agreement_id == agreement_id).distinct()).all()
     if not settled_from:
         return (patients(session=session, delivery_id=delivery_id,
                          where="AND treatment_start BETWEEN ? AND ?", params=(first, last)),
@@ -161,9 +184,15 @@ def create(
         raise Conflict(f"The period from {nb_date(start)} is already settled for this agreement;"
                        " a later delivery is carried by the next period's adjustments.")
     assert agreement.introduction_id is not None and agreement.id is not None
-    delivery = current_delivery(session=session, introduction_id=agreement.introduction_id)
+    delivery = current_delivery(session=session, introduction_id=agreement.introduction_id,
+                                events=tuple(terms.counting_events))
     if delivery is None or delivery.id is None:
         raise Conflict("The introduction has no registry delivery to settle from.")
+    if delivery.data_cut < end:
+        raise Conflict(
+            f"The current delivery's data cut ({nb_date(delivery.data_cut)}) is before the end "
+            f"of the period ({nb_date(end)}): patients whose window ends after it are not in the "
+            "data yet. Settle the period when a delivery covers it.")
     window = 7 * terms.evaluation_window_weeks
     frame, previous = _relevant(session, agreement.id, delivery.id, start, end, window)
     rule = Terms(window_days=window,
@@ -177,7 +206,10 @@ def create(
     session.add(settlement)
     session.flush()
     assert settlement.id is not None
-    lines = _lines(frame, result, previous, start, end)
+    settled = [(a, b) for a, b in session.exec(
+        select(col(Settlement.period_start), col(Settlement.period_end)).where(
+            Settlement.agreement_id == agreement.id, Settlement.id != settlement.id)).all()]
+    lines = _lines(frame, result, previous, start, end, settled)
     lines = lines.assign(settlement_id=settlement.id, agreement_id=agreement.id,
                          delivery_id=delivery.id)
     if len(lines):
@@ -190,9 +222,11 @@ def create(
 
 
 def _lines(frame: pd.DataFrame, result: pd.DataFrame, previous: pd.DataFrame, start: date,
-           end: date) -> pd.DataFrame:
+           end: date, settled: list[tuple[date, date]]) -> pd.DataFrame:
     """The lines of a new settlement: patients whose window ends in the period and were never
-    settled, and an adjustment for each settled patient whose class or amount has changed."""
+    settled; patients who first appear now although their window ended in a period settled
+    before (registered late), as late originals; and an adjustment for each settled patient
+    whose class or amount has changed."""
     pid = frame["patient_id"].astype(str)
     before = previous.reindex(pid.to_numpy())
     known = before["patient_class"].notna().to_numpy()
@@ -203,7 +237,10 @@ def _lines(frame: pd.DataFrame, result: pd.DataFrame, previous: pd.DataFrame, st
     old_amount = pd.to_numeric(before["amount"]).fillna(0.0).to_numpy(dtype=float)
     changed = known & ((before["patient_class"].to_numpy() != cls)
                        | (np.round(old_amount, 2) != np.round(amount, 2)))
-    keep = (~known & in_period) | changed
+    late = np.zeros(len(frame), dtype=bool)
+    for first, last in settled:
+        late |= (window_end >= np.datetime64(first)) & (window_end <= np.datetime64(last))
+    keep = (~known & (in_period | late)) | changed
     return pd.DataFrame({
         "kind": np.where(known, str(LineKind.adjustment), str(LineKind.original))[keep],
         "adjusts_line_id": before["original"].to_numpy()[keep],
@@ -286,8 +323,10 @@ def _totals(lines: pd.DataFrame) -> dict[str, Any]:
 
 def _credit_notes(session: Session, settlement: Settlement, lines: pd.DataFrame,
                   actor: str, at: date) -> None:
-    trusts = lines["health_trust"].fillna("ukjent helseforetak")
+    trusts = lines["health_trust"].fillna(UNKNOWN_TRUST)
     for trust, amount in lines.groupby(trusts, sort=True)["amount_nok"].sum().items():
+        if round(float(amount), 2) == 0:
+            continue  # nothing owed by or to this trust this period: no credit note
         note = CreditNote(settlement_id=settlement.id or 0, agreement_id=settlement.agreement_id,
                           health_trust=str(trust), amount_nok=round(float(amount), 2),
                           state=str(CreditNoteState.draft))
@@ -315,7 +354,9 @@ def lines(*, session: Session, settlement_id: int, health_trust: str | None = No
     from sqlalchemy import func
 
     statement = select(SettlementLine).where(SettlementLine.settlement_id == settlement_id)
-    if health_trust:
+    if health_trust == UNKNOWN_TRUST:
+        statement = statement.where(col(SettlementLine.health_trust).is_(None))
+    elif health_trust:
         statement = statement.where(SettlementLine.health_trust == health_trust)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(col(SettlementLine.id)).offset(offset).limit(limit))
