@@ -102,7 +102,8 @@ def through_the_service(frame: pd.DataFrame, runs: int) -> None:
                  "SYNTETISK_bench.csv"), "source": "INSPIRE", "data_cut": "2025-12-31"},
         content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
-    print(f"  delivery of {len(frame):,} patients imported in {time.perf_counter() - started:.1f} s")
+    took = time.perf_counter() - started
+    print(f"  delivery of {len(frame):,} patients imported in {took:.1f} s")
     agreement = client.post("/api/v1/agreements", json={
         "type": "payment_by_result", "method_id": intro["method_id"],
         "introduction_id": intro["id"], "start_date": "2024-01-01", "terms": {
