@@ -211,10 +211,15 @@ def update_application(
 # --- steps ---------------------------------------------------------------------------------------
 
 
+def _missing(value: Any) -> bool:
+    # `is False`, not `== False`: a cost of 0 is given, an unticked box is not.
+    return value is None or value is False or value == [] or value == ""
+
+
 def _need(body: s.StepIn, step: workflow.Step) -> None:
     # A box left unticked is not given: the pharmacist's step is the check of the literature.
     problems = [field_error(name, f"give {name.replace('_', ' ')} for the step to {step.to}")
-                for name in step.needs if getattr(body, name) in (None, [], "", False)]
+                for name in step.needs if _missing(getattr(body, name))]
     if problems:
         raise InvalidInput(f"The step to {step.to} needs more.", problems)
 
