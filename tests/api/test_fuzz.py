@@ -63,9 +63,7 @@ schema = schemathesis.openapi.from_dict(_document())
 
 
 @schema.parametrize()
-# Four examples per operation and role (six until the register and the settlements added 27
-# operations and three roles, and the suite passed 15 minutes on 2 cores).
-@settings(max_examples=4, deadline=None, derandomize=True,
+@settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_no_input_breaks_the_api(case, fuzz_app):
     for role, token in fuzz_app.extensions["fuzz_tokens"].items():
