@@ -234,6 +234,12 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SECURE=True,  # browsers treat http://127.0.0.1 and localhost as secure
         SESSION_COOKIE_NAME="tracker_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=10),
+        # The login expires on the server 10 hours after it began, so re-sending the cookie on
+        # every answer buys nothing, and it loses data: a request that left with the older
+        # cookie (the curve preview firing as "Lagre" is pressed) would answer after the save
+        # and overwrite the cookie carrying the save's confirmation. Only a changed session
+        # is sent back.
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.register_blueprint(bp)
 

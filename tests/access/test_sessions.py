@@ -71,6 +71,17 @@ def test_logout_ends_the_session_for_every_copy_of_the_cookie(app, tokens):
     assert browser.get(ADMIN_ONLY).status_code == 401
 
 
+def test_a_request_that_changes_nothing_sends_no_cookie_to_overwrite_a_newer_one(app, tokens):
+    """A slow request that left with yesterday's cookie must not put it back after a save has
+    stored its confirmation in a newer one (the confirmation vanished in the browser)."""
+    browser = app.test_client()
+    assert _log_in(browser, "admin-user").status_code == 302
+    for path in (ADMIN_ONLY, "/api/v1/methods", "/arbeid/"):
+        answer = browser.get(path)
+        assert answer.status_code < 500
+        assert "Set-Cookie" not in answer.headers, path
+
+
 def test_a_disabled_account_loses_its_open_sessions(app, tokens, cli):
     from tracker.cli import main
 
