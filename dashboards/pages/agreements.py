@@ -54,6 +54,8 @@ def _term_label(key: str, lang: str) -> str:
 def _value(value: Any, lang: str, key: str = "") -> Any:
     if key == "year_start_month" and isinstance(value, int) and 1 <= value <= 12:
         return web_text.t(f"month.{value}", lang)
+    if isinstance(value, str) and f"agreement.term.{key}.{value}" in web_text.STRINGS:
+        return _term_label(f"{key}.{value}", lang)  # a choice (kind, period, tier mode)
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     if isinstance(value, int | float):
@@ -63,7 +65,8 @@ def _value(value: Any, lang: str, key: str = "") -> Any:
 
 def terms_block(terms: dict[str, Any], lang: str) -> list[Any]:
     """Render visible terms: scalars as a list, lists of records (tiers, prices) as tables."""
-    scalars = [(k, v) for k, v in terms.items() if not isinstance(v, list)]
+    # Terms left unset (an optional cost, no subgroup) are not shown as "None".
+    scalars = [(k, v) for k, v in terms.items() if v is not None and not isinstance(v, list)]
     out: list[Any] = []
     if scalars:
         out.append(definition_list([(_term_label(k, lang), _value(v, lang, k))
