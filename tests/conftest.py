@@ -70,15 +70,64 @@ def postgres_template(postgres_url: str) -> str:
     return name
 
 
-def fresh_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Return the URL of a new, migrated, empty database for one test."""
+# A test that asks for one of these fixtures starts on a database that already holds what those
+# `tracker seed` commands leave, in that order. The commands run once per backend and worker
+# (through the CLI, as `make run` does) into a template the test's database is copied from: the
+# page tests read the demo as `make run` leaves it, and seeding it per test took most of the
+# suite's time on PostgreSQL. The fixtures themselves only document and return.
+SEEDED_BY_FIXTURE: dict[str, tuple[str, ...]] = {"demo": ("demo", "feeds"), "seeded": ("demo",)}
+_seeded_templates: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _seeded_template(backend: str, commands: tuple[str, ...], request: pytest.FixtureRequest,
+                     tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The template (SQLite path or PostgreSQL database name) seeded by these commands."""
+    key = (backend, commands)
+    if key in _seeded_templates:
+        return _seeded_templates[key]
+    from tracker.cli import main as cli_main
+
+    folder = tmp_path_factory.mktemp("seeded-" + "-".join(commands))
     if backend == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
+        path = folder / "template.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url, template = f"sqlite:///{path}", str(path)
+    else:
+        base_url: str = request.getfixturevalue("postgres_url")
+        empty: str = request.getfixturevalue("postgres_template")
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        template = f"tracker_seeded_{'_'.join(commands)}_{worker}"
+        admin = _admin_engine(base_url)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
+            conn.execute(text(f'CREATE DATABASE "{template}" TEMPLATE "{empty}"'))
+        admin.dispose()
+        url = make_url(base_url).set(database=template).render_as_string(hide_password=False)
+    env = {"TRACKER_DATABASE_URL": url, "TRACKER_INSTANCE_PATH": str(folder),
+           "TRACKER_ENV": "test"}
+    for command in commands:
+        result = CliRunner().invoke(cli_main, ["seed", command], env=env)
+        assert result.exit_code == 0, f"tracker seed {command} failed:\n{result.output}"
+    _seeded_templates[key] = template
+    return template
+
+
+def fresh_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Return the URL of a new, migrated database for one test: empty, or seeded as the test's
+    fixtures ask (SEEDED_BY_FIXTURE)."""
+    seeded = [SEEDED_BY_FIXTURE[name] for name in request.fixturenames
+              if name in SEEDED_BY_FIXTURE]
+    assert len(seeded) <= 1, f"a test can start from one seeded database, not {seeded}"
+    factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
+    if backend == "sqlite":
+        template = (_seeded_template(backend, seeded[0], request, factory) if seeded
+                    else request.getfixturevalue("sqlite_template"))
         target = tmp_path / "tracker.db"
         shutil.copy(template, target)
         return f"sqlite:///{target}"
     base_url: str = request.getfixturevalue("postgres_url")
-    template_name: str = request.getfixturevalue("postgres_template")
+    template_name: str = (_seeded_template(backend, seeded[0], request, factory) if seeded
+                          else request.getfixturevalue("postgres_template"))
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"t_{worker}_{os.getpid()}_{next(_counter)}"
     admin = _admin_engine(base_url)

@@ -27,10 +27,8 @@ browser_as = web.browser_as  # a browser logged in through the login page, per r
 
 @pytest.fixture
 def demo(cli: CliRunner) -> CliRunner:
-    """The demo as `make run` leaves it: `tracker seed demo`, then `tracker seed feeds`."""
-    for name in ("demo", "feeds"):
-        result = cli.invoke(cli_main, ["seed", name])
-        assert result.exit_code == 0, result.output
+    """The demo as `make run` leaves it (`tracker seed demo`, then `tracker seed feeds`): the
+    test's database is copied from one seeded so once per worker (tests/conftest.py)."""
     return cli
 
 

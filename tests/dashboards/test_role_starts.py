@@ -11,17 +11,14 @@ from click.testing import CliRunner
 from tests.dashboards.test_queries import add_introductions, count
 from tests.dashboards.test_routes import route
 from tests.web import conftest as web
-from tracker.cli import main as cli_main
 
 browser_as = web.browser_as  # a browser logged in through the login page, per role
 
 
 @pytest.fixture
 def demo(cli: CliRunner) -> None:
-    """The demo as `make run` leaves it: `tracker seed demo` and `tracker seed feeds`."""
-    for name in ("demo", "feeds"):
-        result = cli.invoke(cli_main, ["seed", name])
-        assert result.exit_code == 0, result.output
+    """The demo as `make run` leaves it (`tracker seed demo`, then `tracker seed feeds`): the
+    test's database is copied from one seeded so once per worker (tests/conftest.py)."""
 
 
 def find(tree: Any, id: str) -> dict[str, Any] | None:

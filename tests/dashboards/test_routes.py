@@ -6,9 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-
-from tracker.cli import main as cli_main
 
 
 def route(client: Any, path: str, search: str = "") -> dict[str, Any]:
@@ -44,9 +41,9 @@ def public(app: Any) -> Any:
 
 
 @pytest.fixture
-def seeded(cli: CliRunner, public: Any) -> Any:
-    result = cli.invoke(cli_main, ["seed", "demo"])
-    assert result.exit_code == 0, result.output
+def seeded(public: Any) -> Any:
+    """The public's browser on the demo (`tracker seed demo`): the test's database is copied
+    from one seeded so once per worker (tests/conftest.py)."""
     return public
 
 
@@ -80,8 +77,7 @@ def test_every_page_renders_from_the_services(seeded: Any) -> None:
     assert "Price agreements" in agreements and "Agreed price" not in agreements
 
 
-def test_an_administrator_gets_the_confidential_price(cli: CliRunner, client: Any) -> None:
-    assert cli.invoke(cli_main, ["seed", "demo"]).exit_code == 0
+def test_an_administrator_gets_the_confidential_price(seeded: Any, client: Any) -> None:
     agreements = render(client, "/dashboards/avtaler", "?lang=en")
     assert "Agreed price (NOK)" in agreements and "614,400" in agreements
 
