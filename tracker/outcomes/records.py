@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
+from tracker.db import driver_rows
 from tracker.feeds import service as feeds_service
 from tracker.feeds.columns import REGIONS
 from tracker.feeds.models import FeedDelivery, FeedRecord
@@ -128,31 +129,22 @@ def courses(
     the rows themselves, SQLite).
     """
     days, event = ENDPOINT_COLUMNS[endpoint]
-    connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    where = [f"delivery_id = {marker}", f"(entry_days = 0 OR entry_days < {days})"]
+    where = ["delivery_id = ?", f"(entry_days = 0 OR entry_days < {days})"]
     params: list[Any] = [delivery_id]
     for key, value in filters.items():
         if key not in FILTERS:
             raise ValueError(f"cannot filter courses on {key!r}; use one of {FILTERS}.")
         if key == "region":
             value = REGIONS.get(str(value).strip().lower(), value)
-        where.append(f"{key} = {marker}")
+        where.append(f"{key} = ?")
         params.append(value)
     # Straight from the driver's cursor: tens of thousands of rows, no row objects (as
     # tracker.feeds.counts.load reads the stored count tables).
     start = ("CAST(julianday(treatment_start) - 2440587.5 AS INTEGER)"
-             if connection.dialect.name == "sqlite" else "(treatment_start - DATE '1970-01-01')")
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(
-            f"SELECT {start}, entry_days, {days}, {event} "
-            f"FROM {FeedRecord.__tablename__} WHERE {' AND '.join(where)}",
-            tuple(params),
-        )
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+             if session.connection().dialect.name == "sqlite"
+             else "(treatment_start - DATE '1970-01-01')")
+    rows = driver_rows(session, f"SELECT {start}, entry_days, {days}, {event} "
+                       f"FROM {FeedRecord.__tablename__} WHERE {' AND '.join(where)}", params)
     values = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows))
     values = values.reshape(len(rows), 4)
     out = {name: values[:, i] for i, name in enumerate(("start", "entry", "days", "event"))}

@@ -21,6 +21,7 @@ from tracker.agreements.enums import AgreementType
 from tracker.agreements.schemas import PaymentByResultTerms
 from tracker.analytics.settlement import Terms, classify, refunds
 from tracker.crud import apply_values, check_version, get_or_404
+from tracker.db import driver_rows
 from tracker.errors import Conflict, InvalidInput, field_error
 from tracker.feeds.models import FeedDelivery, FeedRecord
 from tracker.settlements.enums import TRANSITIONS, CreditNoteState, LineKind
@@ -103,16 +104,8 @@ def patients(*, session: Session, delivery_id: int, where: str = "",
     `tracker.outcomes.records.courses` reads them; `where` narrows the rows in SQL (with
     `?` for each parameter).
     """
-    connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"SELECT {', '.join(COLUMNS)} FROM {FeedRecord.__tablename__} "
-           f"WHERE delivery_id = ? {where} ORDER BY row_no").replace("?", marker)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, (delivery_id, *params))
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = driver_rows(session, f"SELECT {', '.join(COLUMNS)} FROM {FeedRecord.__tablename__} "
+                       f"WHERE delivery_id = ? {where} ORDER BY row_no", (delivery_id, *params))
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     for name in ("treatment_start", "last_followup", "progression_date", "death_date",
                  "treatment_stop"):
@@ -147,22 +140,16 @@ def _relevant(session: Session, agreement_id: int, delivery_id: int, start: date
 def _previous(session: Session, agreement_id: int, *, pending_only: bool) -> pd.DataFrame:
     """Each settled patient's latest class, summed amount and original line (one row each),
     worked out in SQL; with `pending_only`, of the patients with a pending line only."""
-    connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     table = SettlementLine.__tablename__
     narrow = (f" AND patient_id IN (SELECT patient_id FROM {table} WHERE agreement_id = ? "
               "AND patient_class = 'pending')") if pending_only else ""
-    sql = (f"SELECT l.patient_id, l.patient_class, t.total, t.original FROM {table} l JOIN "
-           f"(SELECT MAX(id) AS last_id, SUM(amount_nok) AS total, "
-           f"MIN(COALESCE(adjusts_line_id, id)) AS original FROM {table} "
-           f"WHERE agreement_id = ?{narrow} GROUP BY patient_id) t ON l.id = t.last_id"
-           ).replace("?", marker)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, (agreement_id, agreement_id) if pending_only else (agreement_id,))
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = driver_rows(
+        session,
+        f"SELECT l.patient_id, l.patient_class, t.total, t.original FROM {table} l JOIN "
+        f"(SELECT MAX(id) AS last_id, SUM(amount_nok) AS total, "
+        f"MIN(COALESCE(adjusts_line_id, id)) AS original FROM {table} "
+        f"WHERE agreement_id = ?{narrow} GROUP BY patient_id) t ON l.id = t.last_id",
+        (agreement_id, agreement_id) if pending_only else (agreement_id,))
     frame = pd.DataFrame.from_records(rows, columns=["patient_id", "patient_class", "amount",
                                                      "original"])
     frame["amount"] = frame["amount"].astype(float)
