@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from dashboards import init_app as init_dashboards
     from tracker import answers, auth, db, errors, security, web
     from tracker.audit import service as audit_service
+    from tracker.public import views as public_views
     from tracker.secret_key import instance_secret_key
 
     settings = settings or Settings()
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     web.init_app(app)
+    public_views.init_app(app)
     init_dashboards(app)
     answers.init_app(app)
 

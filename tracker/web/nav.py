@@ -25,6 +25,7 @@ class NavItem:
 
 
 ITEMS: tuple[NavItem, ...] = (
+    NavItem("public", "Offentlig", "Public", "/offentlig/", "meta"),
     NavItem("overview", "Oversikt", "Overview", "/dashboards/", "introductions"),
     NavItem("agreements", "Prisavtaler", "Price agreements", "/dashboards/avtaler",
             "agreements"),
