@@ -38,7 +38,8 @@ def kept(view: Callable[..., Any]) -> Callable[..., Any]:
                 return _conditional(response, etag)
         response = make_response(view(*args, **kwargs))
         if (store is not None and response.status_code == 200
-                and not response.direct_passthrough and not session.modified):
+                and not response.direct_passthrough and not session.modified
+                and "csrf" not in session):  # a signed-in page carries its session's token
             store.put(key, answers.Answer(response.get_data(), response.mimetype or "text/html"))
         return _conditional(response, etag) if response.status_code == 200 else response
 

@@ -10,6 +10,7 @@ of page share one stylesheet and one navigation (`tracker.web.nav`).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
@@ -76,8 +77,7 @@ def _role_label(role: str | None, lang: str) -> str:
 def _toggle_href(lang: str) -> str:
     args = request.args.to_dict()
     args["lang"] = "nb" if lang == "en" else "en"
-    query = "&".join(f"{k}={v}" for k, v in args.items())
-    return f"{request.path}?{query}"
+    return f"{request.path}?{urlencode(args)}"
 
 
 @bp.before_request
