@@ -53,6 +53,34 @@ def _ticks(top: float, count: int = 5) -> list[float]:
     return [i * step for i in range(int(math.ceil(top / step)) + 1)]
 
 
+def _steps(values: Sequence[tuple[float, float]], sx: Callable[[float], float],
+           sy: Callable[[float], float]) -> str:
+    """A limit as steps: it holds from one whole number of cases to the next."""
+    out: list[str] = []
+    for i, (n, v) in enumerate(values):
+        out.append(f"{sx(n)},{sy(v)}")
+        if i + 1 < len(values):
+            out.append(f"{sx(values[i + 1][0])},{sy(v)}")
+    return " ".join(out)
+
+
+def _same_place(points: Sequence[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+    """The regions grouped by where they are drawn (same number of cases and rate: one label)."""
+    groups: dict[tuple[float, float], list[Mapping[str, Any]]] = {}
+    for point in points:
+        groups.setdefault((float(point["n"]), round(float(point["rate"]), 9)), []).append(point)
+    return sorted(groups.values(), key=lambda g: -float(g[0]["rate"]))
+
+
+def _crowded(left: float, width: float, baseline: float,
+             placed: Sequence[tuple[float, float, float]],
+             dots: Sequence[tuple[float, float]]) -> bool:
+    """Whether a label there would cover another label or a point."""
+    return (any(a < left + width and left < b and abs(baseline - c) < 15 for a, b, c in placed)
+            or any(left - 6 < dx < left + width + 6 and -6 < baseline - 4 - dy < 14
+                   for dx, dy in dots))
+
+
 def funnel_svg(points: Sequence[Mapping[str, Any]], limits: Sequence[Mapping[str, Any]],
                p0: float, words: FunnelWords, *, id: str = "funnel-svg") -> Markup:
     """Draw the funnel plot as inline SVG.
@@ -80,13 +108,21 @@ def funnel_svg(points: Sequence[Mapping[str, Any]], limits: Sequence[Mapping[str
     x_top = max([float(row["n"]) for row in limits] + [float(p["n"]) for p in points] + [1.0])
     x_ticks = _ticks(x_top)
     x_max = x_ticks[-1]
+    # As on the dashboards: the funnel from half the smallest region on (below that the limits
+    # only widen to 0), and the rate axis from just under the lowest thing drawn.
+    smallest = min((float(p["n"]) for p in points), default=1.0)
+    shown = [row for row in limits if float(row["n"]) >= smallest / 2] or list(limits)
+    lowers = [float(row[f"lower_{suffix}"]) for row in shown for suffix, _ in LIMITS
+              if row.get(f"lower_{suffix}") is not None]
+    floor = min([float(p["rate"]) for p in points] + [p0, *lowers])
+    y_min = max(0.0, math.floor((floor - 0.05) * 10) / 10)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def sx(n: float) -> float:
         return round(LEFT + plot_w * n / x_max, 1)
 
     def sy(rate: float) -> float:
-        return round(TOP + plot_h * (1.0 - rate), 1)
+        return round(TOP + plot_h * (1.0 - (rate - y_min) / (1.0 - y_min)), 1)
 
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
@@ -96,11 +132,14 @@ def funnel_svg(points: Sequence[Mapping[str, Any]], limits: Sequence[Mapping[str
         f'<desc id="{escape(id)}-desc">{escape(words.description)}</desc>',
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="plot-area"/>',
     ]
-    for value in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
+    step = 0.1 if 1.0 - y_min <= 0.5 else 0.2
+    value = 1.0
+    while value >= y_min - 1e-9:
         y = sy(value)
         parts.append(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + plot_w}" y2="{y}" class="grid"/>')
         parts.append(f'<text x="{LEFT - 8}" y="{y + 4}" text-anchor="end" class="tick">'
                      f'{escape(words.number(value * 100, 0))} %</text>')
+        value = round(value - step, 10)
     for value in x_ticks:
         x = sx(value)
         parts.append(f'<line x1="{x}" y1="{TOP + plot_h}" x2="{x}" y2="{TOP + plot_h + 5}" '
@@ -121,18 +160,34 @@ def funnel_svg(points: Sequence[Mapping[str, Any]], limits: Sequence[Mapping[str
     for suffix, dash in LIMITS:
         for side in ("lower", "upper"):
             key = f"{side}_{suffix}"
-            line = " ".join(f"{sx(float(row['n']))},{sy(float(row[key]))}" for row in limits
-                            if row.get(key) is not None)
+            line = _steps([(float(row["n"]), float(row[key])) for row in shown
+                           if row.get(key) is not None], sx, sy)
             if line:
                 parts.append(f'<polyline points="{line}" class="limit" '
                              f'stroke-dasharray="{dash}" data-series="limit_{key}"/>')
-    for point in points:
-        where = position(point)
-        x, y = sx(float(point["n"])), sy(float(point["rate"]))
+    groups = _same_place(points)
+    dots = [(sx(float(g[0]["n"])), sy(float(g[0]["rate"]))) for g in groups]
+    placed: list[tuple[float, float, float]] = []  # each label's left, right and baseline
+    labels: list[str] = []
+    for group, (x, y) in zip(groups, dots, strict=True):
+        where = position(group[0])
         parts.append(f'<g class="point" data-position="{where}">'
-                     f'<circle cx="{x}" cy="{y}" r="5.5" fill="{POINT[where]}"/>'
-                     f'<text x="{x + 9}" y="{y + 4}" class="point-label">'
-                     f'{escape(str(point.get("region") or ""))}</text></g>')
+                     f'<circle cx="{x}" cy="{y}" r="5.5" fill="{POINT[where]}"/></g>')
+        name = ", ".join(str(p.get("region") or "") for p in group)
+        width = 7.0 * len(name)
+        right_side, left_side = x + 9, x - 9 - width
+        sides = [v for v in (right_side, left_side)
+                 if LEFT <= v and v + width <= LEFT + plot_w] or [right_side]
+        # Beside the point, right or left; below it only where both sides are taken.
+        left, baseline = next(
+            ((side, y + 4 + shift) for shift in range(0, plot_h, 15) for side in sides
+             if not _crowded(side, width, y + 4 + shift, placed, dots)), (sides[0], y + 4))
+        placed.append((left, left + width, baseline))
+        anchor = "start" if left > x else "end"
+        label_x = left if anchor == "start" else left + width
+        labels.append(f'<text x="{label_x}" y="{baseline}" text-anchor="{anchor}" '
+                      f'class="point-label">{escape(name)}</text>')
+    parts += labels  # over the points and lines, each with a halo
     legend_x = LEFT + plot_w + 14
     legend = ((words.national, "national", None), (words.limit_95, "limit", "6 4"),
               (words.limit_998, "limit", "2 3"))

@@ -325,6 +325,9 @@ add({
     "pub.access.withheld.regions": (
         "Testene og traktplottet krever avgjorte saker fra minst to regioner.",
         "The tests and the funnel plot need decided cases from at least two regions."),
+    "pub.access.funnel.withheld": ("Traktplottet vises ikke, av samme grunn som testene.",
+                                   "The funnel plot is not shown, for the same reason as the "
+                                   "tests."),
     "pub.access.funnel.svg": (
         "Traktplott: andel innvilget mot antall avgjorte saker for hver region, med grensene "
         "for 95 % og 99,8 % rundt den nasjonale andelen på {p0}.",
