@@ -43,6 +43,15 @@ STRINGS.update({
     "ast.filter.all": ("Alle", "All"),
     "ast.count": ("{n} avgjorte saker i utvalget.", "{n} decided cases in the selection."),
     "ast.none": ("Ingen avgjorte saker i utvalget.", "No decided cases in the selection."),
+    "ast.count_withheld": (
+        "Antallet avgjorte saker i utvalget vises ikke: det ville gi et skjult antall tilbake.",
+        "The number of decided cases in the selection is not shown: it would give a hidden "
+        "count back."),
+    "ast.table_withheld": (
+        "Vises for alle år samlet, ikke for et utvalg av år: med svaret for alle år ville et "
+        "utvalg av år gi skjulte antall tilbake.",
+        "Shown for all years together, not for a selection of years: with the answer for all "
+        "years, a selection of years would give hidden counts back."),
     "ast.too_few": (
         "For få avgjorte saker i utvalget til å vise statistikk for din rolle (under 5).",
         "Too few decided cases in the selection to show statistics for your role (under 5)."),
@@ -175,7 +184,11 @@ def _downloads(table: str, lang: str, selection: dict[str, Any]) -> html.P:
 
 
 def _table_section(table: str, body: Any, lang: str, selection: dict[str, Any],
-                   *notes: Any) -> html.Section:
+                   *notes: Any, withheld: Any = ()) -> html.Section:
+    if table in withheld:
+        return section(t(f"ast.t.{table}", lang),
+                       message(t("ast.table_withheld", lang), "info", id=f"withheld-{table}"),
+                       id=f"section-{table}")
     return section(t(f"ast.t.{table}", lang), html.Div(body, className="table-wrap"), *notes,
                    _downloads(table, lang, selection), id=f"section-{table}")
 
@@ -233,25 +246,32 @@ def content(answer: dict[str, Any], lang: str, selection: dict[str, Any]) -> lis
         out.append(message(t("ast.suppressed", lang), "info", id="suppression-note"))
     if answer.get("variation_withheld") == "too_few":
         return [*out, message(t("ast.too_few", lang), "info", id="stats-empty")]
-    if not answer["cases"]:
+    if answer["cases"] is None:
+        out.append(html.P(t("ast.count_withheld", lang), id="stats-count"))
+    elif not answer["cases"]:
         return [*out, message(t("ast.none", lang), "info", id="stats-empty")]
-    out.append(html.P(t("ast.count", lang, n=fmt_number(answer["cases"], lang)),
-                      id="stats-count"))
+    else:
+        out.append(html.P(t("ast.count", lang, n=fmt_number(answer["cases"], lang)),
+                          id="stats-count"))
     national = html.P(t("ast.national", lang), className="muted")
+    withheld = answer.get("withheld_tables") or []
     out += [
         _table_section("year_region", tables.year_region(answer, lang), lang, selection,
                        national),
         _table_section("diagnosis_group", tables.by_key(answer, "diagnosis_group", lang), lang,
-                       selection),
-        _table_section("method", tables.by_key(answer, "method", lang), lang, selection),
-        _table_section("scheme", tables.by_key(answer, "scheme", lang), lang, selection),
+                       selection, withheld=withheld),
+        _table_section("method", tables.by_key(answer, "method", lang), lang, selection,
+                       withheld=withheld),
+        _table_section("scheme", tables.by_key(answer, "scheme", lang), lang, selection,
+                       withheld=withheld),
         _table_section("rates", tables.rates(answer, lang), lang, selection,
                        html.P(t("ast.rates_note", lang), className="muted"), national),
         _table_section(
             "per_population", tables.per_population(answer, lang), lang, selection,
             html.P(t("ast.population_source", lang, year=answer.get("population_year") or "–"),
                    id="population-source"),
-            message(t("ast.population_check", lang), "warning", id="population-check")),
+            message(t("ast.population_check", lang), "warning", id="population-check"),
+            withheld=withheld),
         section(t("ast.variation", lang), *variation_block(answer, lang),
                 *funnel_block(answer, lang), id="section-variation"),
     ]

@@ -228,16 +228,28 @@ def test_ten_group_applications_of_table_3(client, session, anonymous):
     assert all(r["granted"] == r["refused"] == 0 for r in answer["rates"])
 
 
-def test_the_rates_per_inhabitant_give_no_hidden_count_back(client, anonymous, table1_register):
-    # 2020 alone: Helse Vest granted 13 and refused 2; its refusals are hidden in the rates.
-    answer = anonymous.get("/api/v1/access-statistics?scheme=individual_exception"
-                           "&year_from=2020&year_to=2020").get_json()
+def test_a_selection_of_years_shows_only_what_the_all_years_answer_shows(client, anonymous,
+                                                                        table1_register):
+    """2020 alone, protected on its own, would show cells the all-years answer hides, and the
+    all-years rates minus 2021 and 2022 would give 2020 back. So a year's answer is read from
+    the all-years answer: its year × region rows, the rates added from them, and nothing the
+    all-years answer does not hold by year (the tables by diagnosis group, method and scheme,
+    the rates per inhabitant)."""
+    url = "/api/v1/access-statistics?scheme=individual_exception"
+    whole = anonymous.get(url).get_json()
+    answer = anonymous.get(f"{url}&year_from=2020&year_to=2020").get_json()
+    # Helse Vest granted 13 and refused 2 in 2020.
     rates = {r["region"]: r for r in answer["rates"] if r["row_type"] == "cell"}
-    per = {r["region"]: r for r in answer["per_population"] if r["row_type"] == "cell"}
-    assert rates["Helse Vest"]["refused"] is None
+    assert rates["Helse Vest"]["refused"] is None and rates["Helse Vest"]["rate"] is None
+    assert [r for r in answer["tables"]["year_region"] if r["row_type"] != "total"] == [
+        r for r in whole["tables"]["year_region"] if r["year"] == 2020]
+    cells = {r["region"]: r for r in answer["tables"]["year_region"] if r["row_type"] == "cell"}
     for region, rate in rates.items():
-        if rate["total"] is not None and per[region]["granted"] is not None:
-            refused = rate["total"] - per[region]["granted"]
-            assert not 1 <= refused <= 4, region
-        if None in (rate["granted"], rate["refused"]):
-            assert per[region]["granted"] is None, region
+        assert (rate["granted"], rate["refused"]) == (cells[region]["granted"],
+                                                      cells[region]["refused"]), region
+    assert set(answer["withheld_tables"]) == {"diagnosis_group", "method", "scheme",
+                                              "per_population"}
+    assert answer["per_population"] == [] and answer["tables"]["method"] == []
+    # The staff see 2020 as it is.
+    staff = client.get(f"{url}&year_from=2020&year_to=2020").get_json()
+    assert staff["withheld_tables"] == [] and staff["tables"]["method"]

@@ -155,7 +155,8 @@ class StatisticsRead(BaseModel):
     For readers without small-count access, counts of 1–4 are null (with secondary suppression),
     and rates, funnel points and test statistics that would give them back are withheld."""
 
-    cases: int
+    cases: int | None = Field(description="Decided cases in the selection (null: withheld, as "
+                                          "it would give a hidden count back).")
     suppressed: bool
     tables: dict[str, list[dict[str, Any]]]
     rates: list[dict[str, Any]]
@@ -164,6 +165,10 @@ class StatisticsRead(BaseModel):
     variation: dict[str, Any] | None
     variation_withheld: str | None
     funnel: dict[str, Any] | None
+    withheld_tables: list[str] = Field(
+        default_factory=list, description="Tables not given for this selection: for readers "
+        "without small-count access, the tables by diagnosis group, method and scheme and the "
+        "rates per inhabitant are given for all years only.")
 
 
 @bp.operation("/access-statistics", "GET",

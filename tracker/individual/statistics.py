@@ -39,7 +39,7 @@ LOW, HIGH = 1, 4
 class Statistics:
     """The statistics of one selection of decided cases, as one reader may see them."""
 
-    cases: int
+    cases: int | None  # None: withheld (it would give a hidden count back)
     suppressed: bool
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rates: list[dict[str, Any]] = field(default_factory=list)
@@ -48,6 +48,7 @@ class Statistics:
     variation_withheld: str | None = None
     funnel: dict[str, Any] | None = None
     population_year: int | None = None
+    withheld_tables: list[str] = field(default_factory=list)  # not given for this selection
 
 
 def decided_cases(
@@ -101,11 +102,63 @@ def _table(cases: pd.DataFrame, by: list[str], suppress: bool) -> list[dict[str,
         return _records(counts)
     records = _records(suppress_outcome_counts(counts, by, low=LOW, high=HIGH).table)
     records = hide_small_totals(records, by)
+    full = _records(counts)
     if len(by) == 2:
         # The all-years counts per region (the rates) add up each region's cells over the
         # years: protect those lines too, or a hidden cell follows from the two tables together.
-        protect_across(records, _records(counts), by)
+        protect_across(records, full, by)
+    protect_margins(records, full, by)
     return records
+
+
+COUNTS = ("granted", "refused", "no_consensus", "total")
+
+
+def protect_margins(records: list[dict[str, Any]], full: list[dict[str, Any]],
+                    by: list[str]) -> None:
+    """Hide subtotals and totals of 1–4 (a year's refusals nationally are a count too), and
+    more until no line has exactly one hidden count: a row (its outcomes add up to its total),
+    the subtotals of the years (they add up to the total) and each year's cells with its
+    subtotal; in a one-way table, the cells with the total."""
+    columns = [k for k in COUNTS if k in full[0]] if full else []
+    for row in records:
+        if row.get("row_type") != "cell":
+            for k in columns:
+                if _small(row.get(k)):
+                    row[k] = None
+    rows = range(len(records))
+    kind = [records[i].get("row_type") for i in rows]
+    lines = [[(i, k) for k in columns] for i in rows if "total" in records[i]]
+    totals = [i for i in rows if kind[i] == "total"]
+    for k in columns:
+        if len(by) == 1:
+            lines.append([(i, k) for i in rows if kind[i] in ("cell", "total")])
+            continue
+        subtotals = [i for i in rows if kind[i] == "subtotal"]
+        lines.append([(i, k) for i in subtotals + totals])
+        for s in subtotals:
+            lines.append([(i, k) for i in rows if kind[i] == "cell"
+                          and records[i][by[0]] == records[s][by[0]]] + [(s, k)])
+    while _close_lines(records, full, lines) and len(by) == 2:
+        protect_across(records, full, by)  # a cell hidden here may leave one alone there
+
+
+def _close_lines(records: list[dict[str, Any]], full: list[dict[str, Any]],
+                 lines: list[list[tuple[int, str]]]) -> bool:
+    """Hide the smallest shown count of every line with exactly one hidden; say if any was."""
+    changed_any = False
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            hidden = [m for m in line if records[m[0]].get(m[1]) is None]
+            shown = [m for m in line if records[m[0]].get(m[1]) is not None]
+            if len(hidden) != 1 or not shown:
+                continue
+            i, k = min(shown, key=lambda m: (full[m[0]][m[1]] == 0, full[m[0]][m[1]]))
+            records[i][k] = None
+            changed = changed_any = True
+    return changed_any
 
 
 def protect_across(records: list[dict[str, Any]], full: list[dict[str, Any]],
@@ -173,8 +226,9 @@ def _small(value: Any) -> bool:
     return value is not None and not pd.isna(value) and LOW <= int(value) <= HIGH
 
 
-def compute(*, cases: pd.DataFrame, suppress: bool) -> Statistics:
-    """Compute every table and test; hide what a reader without small-count access may not see."""
+def compute(*, cases: pd.DataFrame, suppress: bool, tests: bool = True) -> Statistics:
+    """Compute every table and test (`tests=False`: the tables only); hide what a reader without
+    small-count access may not see."""
     out = Statistics(cases=len(cases), suppressed=suppress)
     if suppress and _small(len(cases)):
         out.cases = 0
@@ -215,7 +269,7 @@ def compute(*, cases: pd.DataFrame, suppress: bool) -> Statistics:
         for outcome in ("granted", "refused"))
     if hidden:
         out.variation_withheld = "small_counts"
-    elif len(regional) and regional["region"].nunique() >= 2:
+    elif tests and len(regional) and regional["region"].nunique() >= 2:
         table = access_variation.grant_table(regional)
         chi = access_variation.chi_square_test(table)
         exact = access_variation.fisher_freeman_halton(table)
@@ -234,6 +288,16 @@ def for_reader(
     *, session: Session, suppress: bool, scheme: Scheme | None = None,
     year_from: int | None = None, year_to: int | None = None,
 ) -> Statistics:
-    """Return the statistics of the decided cases in a selection, as this reader may see them."""
-    cases = decided_cases(session=session, scheme=scheme, year_from=year_from, year_to=year_to)
-    return compute(cases=cases, suppress=suppress)
+    """Return the statistics of the decided cases in a selection, as this reader may see them.
+
+    A reader without small-count access gets an answer read from one protected answer per
+    scheme (`tracker.individual.statistics_linked`), so that no two answers taken together
+    give a hidden count back."""
+    if not suppress:
+        cases = decided_cases(session=session, scheme=scheme, year_from=year_from,
+                              year_to=year_to)
+        return compute(cases=cases, suppress=False)
+    from tracker.individual import statistics_linked
+
+    cases = decided_cases(session=session, scheme=scheme)
+    return statistics_linked.protected(cases, year_from=year_from, year_to=year_to)
