@@ -9,12 +9,12 @@ finest level at which every count it implies is 0 or at least 5:
 3. the outcome only,
 4. nothing (every outcome is too rare to list yet).
 
-At each level two counts must be 0 or ≥ 5 for every combination shown and every outcome (granted,
-refused, no consensus) and the total: the committee's own decisions, and *the other schemes'*
-decisions with the same combination — because the public statistics count all schemes together
-(`tracker.individual.statistics`), so their total minus the list would give the others' count.
-Sex, birth year, trust, region and dates are never in the list; the days from receipt to decision
-are, and the grounds found met, which are in no table of counts.
+At each level every count the list implies must be 0 or at least 5, and none may be a count
+the committee scheme's own protected statistics hide (`tracker.individual.statistics_linked`
+reads every public answer from that one): the counts per outcome overall (the scheme table) and
+per method and per diagnosis group named (the method and diagnosis-group tables). Sex, birth
+year, trust, region and dates are never in the list; the days from receipt to decision are, and
+the grounds found met, which are in no table of counts.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from tracker.individual.enums import Scheme
+from tracker.individual.statistics import Statistics
 from tracker.public import schemas as s
 
 THRESHOLD = 5
@@ -69,22 +68,27 @@ def _key(values: dict[str, Any], names: Sequence[str], outcome: str) -> tuple[st
     return (*[str(values[n]) for n in names], outcome)
 
 
-def level_is_safe(decisions: Sequence[Decision], others: pd.DataFrame,
+def level_is_safe(decisions: Sequence[Decision], shown: Statistics,
                   names: Sequence[str]) -> bool:
-    """Whether naming these attributes leaves every implied count, and its complement in the
-    all-scheme statistics, at 0 or at least 5.
-
-    The list implies counts for every combination of the attributes it names and for each of
-    them alone (what the method and diagnosis-group tables count), and per outcome overall (the
-    scheme table): each is checked, for the committee's decisions and for the other schemes'."""
-    mine_rows = [{"method": d.nye_metoder_id, "diagnosis_group": d.diagnosis_group,
-                  "outcome": d.outcome} for d in decisions]
-    their_rows = others[["method", "diagnosis_group", "outcome"]].to_dict("records")
-    subsets = {(), tuple(names), *((name,) for name in names)}
-    for subset in subsets:
-        mine, theirs = _keyed(mine_rows, subset), _keyed(their_rows, subset)
-        if not all(_safe(count) and _safe(theirs.get(key, 0)) for key, count in mine.items()):
+    """Whether naming these attributes implies only counts of 0 or at least 5, none of them
+    hidden in the scheme's protected statistics (`shown`)."""
+    rows = [{"method": d.nye_metoder_id, "diagnosis_group": d.diagnosis_group,
+             "outcome": d.outcome} for d in decisions]
+    for subset in {(), tuple(names), *((name,) for name in names)}:
+        if not all(_safe(count) for count in _keyed(rows, subset).values()):
             return False
+    tables = {(): ("scheme", None), ("method",): ("method", "method"),
+              ("diagnosis_group",): ("diagnosis_group", "diagnosis_group")}
+    for subset, (table, column) in tables.items():
+        if subset and subset[0] not in names:
+            continue
+        published = shown.tables.get(table) or []
+        for key in {tuple(str(row[n]) for n in subset) for row in rows}:
+            match = [r for r in published if r.get("row_type") == "cell"
+                     and (column is None or str(r.get(column)) == key[0])]
+            if len(match) != 1 or any(match[0].get(k) is None
+                                      for k in ("granted", "refused", "total")):
+                return False
     return True
 
 
@@ -97,17 +101,16 @@ def _keyed(rows: Iterable[dict[str, Any]], names: Sequence[str]) -> Counter[tupl
     return found
 
 
-def publish(decisions: Sequence[Decision], all_cases: pd.DataFrame) -> Published:
+def publish(decisions: Sequence[Decision], shown: Statistics) -> Published:
     """Publish the decisions at the finest safe level.
 
-    `all_cases` is the statistics' frame of decided cases of every scheme
-    (`tracker.individual.statistics.decided_cases`): the other schemes' counts are taken from it.
+    `shown` is the committee scheme's statistics as the public sees them
+    (`tracker.individual.statistics.for_reader(suppress=True, scheme=access_scheme)`).
     """
     if not decisions:
         return Published(level="outcome")
-    others = all_cases[all_cases["scheme"] != Scheme.access_scheme]
     for level, names in LEVELS:
-        if level_is_safe(decisions, others, names):
+        if level_is_safe(decisions, shown, names):
             rows = [
                 s.CommitteeDecisionRow(
                     scheme=str(Scheme.access_scheme),

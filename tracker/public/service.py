@@ -346,7 +346,8 @@ def committee_decisions(*, session: Session) -> disclosure.Published:
             days_to_decision=(case.decided_on - case.received_on).days)
         for case, method in cases
     ]
-    return disclosure.publish(decisions, individual_statistics.decided_cases(session=session))
+    return disclosure.publish(decisions, access_statistics(session=session,
+                                                           scheme=Scheme.access_scheme))
 
 
 def news(*, session: Session) -> list[s.NewsEntry]:
