@@ -70,7 +70,10 @@ def _method_name(method: Method) -> str:
 def introductions(*, session: Session, introduction_ids: Sequence[int] | None = None
                   ) -> list[s.IntroductionRow]:
     """Return the temporary introductions (all, or these), newest decision first."""
-    joined = _joined(session, introduction_ids)
+    return _rows(session, _joined(session, introduction_ids))
+
+
+def _rows(session: Session, joined: list[Any]) -> list[s.IntroductionRow]:
     ids = [intro.id for intro, _, _ in joined]
     counted = (sa.select(col(ReviewDateChange.introduction_id), sa.func.count())
                .where(col(ReviewDateChange.old_date).is_not(None),
@@ -107,7 +110,7 @@ def introduction(*, session: Session, introduction_id: int) -> dict[str, Any]:
     if not joined:
         raise NotFound(f"No temporary introduction with id {introduction_id}.")
     intro, method, decision = joined[0]
-    row = introductions(session=session, introduction_ids=[introduction_id])[0]
+    row = _rows(session, joined)[0]
     sources = _sources(session)
     return {
         "introduction": row,
