@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.agreements import service as agreements_service
 from tracker.agreements.models import PriceAgreement
@@ -107,6 +107,46 @@ def _introduction_of(session: Session, method_id: int, decision_date: str,
             "fix introduction_decision_date."
         )
     return intro
+
+
+def seed_review_date_changes(session: Session, items: list[dict[str, Any]], report: SeedReport,
+                             as_of: date | None = None) -> None:
+    """Move each demo review date as the secretariat would, through the introductions' update
+    with its reason (idempotent: a date already moved there is left as it is)."""
+    from datetime import UTC, datetime, time
+
+    from tracker.introductions.models import ReviewDateChange
+    from tracker.introductions.schemas import IntroductionUpdate
+    from tracker.timeutil import today
+
+    def moved(intro_id: int | None, new_date: date) -> ReviewDateChange | None:
+        return session.exec(select(ReviewDateChange).where(
+            ReviewDateChange.introduction_id == intro_id,
+            col(ReviewDateChange.old_date).is_not(None),
+            ReviewDateChange.new_date == new_date)).first()
+
+    for i, item in enumerate(items):
+        where = f"review_date_changes[{i}]"
+        method_id = _method_id(session, item["nye_metoder_id"])
+        intro = _introduction_of(session, method_id, item["introduction_decision_date"], where)
+        new_date = date.fromisoformat(item["review_date"])
+        todo = intro.review_date != new_date and moved(intro.id, new_date) is None
+        report.count("review date changes", todo)
+        if not todo:
+            continue
+        data = _validated(IntroductionUpdate, {"review_date": item["review_date"],
+                                               "review_date_reason": item["reason"],
+                                               "version": intro.version}, where)
+        introductions_service.update(session=session, introduction_id=intro.id or 0, data=data,
+                                     actor=SEED_ACTOR)
+        # The demo's timeline is synthetic: the change is dated where it belongs in it (never
+        # after the seeding day), as the plans are (`_date_demo_plan`).
+        change = moved(intro.id, new_date)
+        assert change is not None
+        changed_on = min(date.fromisoformat(item["changed_on"]), as_of or today())
+        change.changed_at = datetime.combine(changed_on, time(12), UTC)
+        session.add(change)
+        session.flush()
 
 
 def seed_reassessments(session: Session, items: list[dict[str, Any]], report: SeedReport) -> None:
@@ -211,6 +251,7 @@ def seed_demo(session: Session, as_of: date | None = None) -> SeedReport:
             created = introductions_service.create(session=session, data=data,
                                                    actor=SEED_ACTOR)
             _date_demo_plan(session, created.id, decision.decision_date)
+            _date_demo_review_date(session, created.id, decision.decision_date)
         report.count("temporary introductions", existing is None)
 
     for i, item in enumerate(demo["agreements"]):
@@ -246,6 +287,7 @@ def seed_demo(session: Session, as_of: date | None = None) -> SeedReport:
             )
             agreements_service.create(session=session, data=data)
         report.count("agreements", agreement is None)
+    seed_review_date_changes(session, demo.get("review_date_changes", []), report, as_of)
     seed_reassessments(session, demo.get("reassessments", []), report)
     seed_demo_users(session, report)
     seed_individual_access(session, report, as_of)
@@ -265,6 +307,21 @@ def _date_demo_plan(session: Session, introduction_id: int | None, decided: date
             AnalysisPlanVersion.introduction_id == introduction_id)).all():
         version.registered_at = datetime.combine(decided + timedelta(days=14), time(12), UTC)
         session.add(version)
+    session.flush()
+
+
+def _date_demo_review_date(session: Session, introduction_id: int | None, decided: date) -> None:
+    """Date the review date set with a demo decision on the decision's day, so that a change
+    the demo records later (`seed_review_date_changes`) comes after it in the history."""
+    from datetime import UTC, datetime, time
+
+    from tracker.introductions.models import ReviewDateChange
+
+    for change in session.exec(select(ReviewDateChange).where(
+            ReviewDateChange.introduction_id == introduction_id,
+            col(ReviewDateChange.old_date).is_(None))).all():
+        change.changed_at = datetime.combine(decided, time(12), UTC)
+        session.add(change)
     session.flush()
 
 
