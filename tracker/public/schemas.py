@@ -26,7 +26,7 @@ class IntroductionRow(_Row):
     trade_name: str | None = Field(description="Trade name (handelsnavn).")
     therapeutic_area: str | None = Field(description="Therapeutic area (fagområde).")
     indication: str | None = Field(description="The indication the decision covers.")
-    status: str = Field(description="active, under_reassessment, phased_out or concluded.")
+    status: str = Field(description="active, under_reassessment or concluded.")
     decision_date: date = Field(description="Date of Beslutningsforum's decision.")
     review_date: date = Field(description="When the introduction is to be reassessed.")
     review_date_changes: int = Field(description="How many times the review date was changed.")
