@@ -28,7 +28,7 @@ def kept(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         store = answers.store_of(current_app)
-        key = answers.answer_key(b"public", request.full_path.encode(),
+        key = answers.answer_key(b"public", request.host_url.encode(), request.full_path.encode(),
                                  web_lang.current_language().encode())
         etag = key[:40]
         if store is not None:
