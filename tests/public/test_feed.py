@@ -10,6 +10,8 @@ import feedparser
 import pandas as pd
 import pytest
 
+from tests.public.test_open_data import move_review_date
+
 FEED = "/offentlig/nyheter.atom"
 
 
@@ -27,14 +29,6 @@ def read(client: Any, path: str = FEED) -> Any:
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     return parsed
-
-
-def move_review_date(client: Any, introduction_id: int, new_date: str, reason: str) -> None:
-    url = f"/api/v1/introductions/{introduction_id}"
-    version = client.get(url).json["version"]
-    moved = client.patch(url, json={"review_date": new_date, "review_date_reason": reason,
-                                    "version": version})
-    assert moved.status_code == 200, moved.json
 
 
 def demo_introduction(client: Any, nye_metoder_id: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from tracker import exports
 from tracker.db import get_session
 from tracker.public import schemas as s
 from tracker.public import service
-from tracker.public.opendata import base_url
+from tracker.public.opendata import base_url, utc
 from tracker.public.views import PREFIX, kept
 from tracker.web import lang as web_lang
 from tracker.web.text import add, t
@@ -71,9 +71,8 @@ add({
 
 
 def _time(value: datetime) -> str:
-    """An RFC 3339 time in UTC (stored times are UTC, naive or not)."""
-    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return aware.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """An RFC 3339 time in UTC."""
+    return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def entry_id(key: str) -> str:

@@ -182,11 +182,15 @@ def fields(dataset: Dataset) -> list[dict[str, Any]]:
     return out
 
 
+def utc(value: datetime) -> datetime:
+    """A stored time (UTC, naive or not by backend) as an aware time in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _value(value: Any) -> Any:
-    """A value as both formats write it: dates ISO, times ISO in UTC (stored naive or not)."""
+    """A value as both formats write it: dates ISO, times ISO in UTC."""
     if isinstance(value, datetime):
-        aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return aware.isoformat()
+        return utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
