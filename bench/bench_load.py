@@ -8,6 +8,8 @@ synthetic introductions (200 in all) and a registry delivery of 1,000,000 patien
 - **overview page load** as a browser makes it: the HTML, Dash's layout and dependencies, and the
   callbacks the page fires (recorded once in headless Chromium, then replayed in that order);
 - **introduction page load** with its curves, the same way;
+- the **public list page** (`/offentlig/`, as an anonymous visitor's browser loads it) and the
+  public **news feed** (`/offentlig/nyheter.atom`);
 - `GET /api/v1/introductions`, the **outcomes API** (OS of the introduction with the delivery),
   and the **deadlines export** (CSV).
 
@@ -213,8 +215,12 @@ def scenarios(port: int, token: str, intro_id: int) -> list[Scenario]:
         port, f"/dashboards/introduksjon/{intro_id}",
         "() => { const el = document.querySelector('#km-figure .js-plotly-plot');"
         " return !!(el && el.data && el.data.some(d => d.meta === 'km')); }")
+    public = record_page(port, "/offentlig/",
+                         "() => document.querySelectorAll('main table tbody tr').length > 0")
     return [
         Scenario("overview page load", overview),
+        Scenario("public list page load", public),
+        Scenario("public news feed", [Request("GET", "/offentlig/nyheter.atom")]),
         Scenario("introduction page load", introduction),
         Scenario("GET /api/v1/introductions", [Request("GET", "/api/v1/introductions")]),
         Scenario("outcomes API", [Request(
