@@ -296,11 +296,13 @@ add({
     "pub.access.suppressed": (
         "Antall fra 1 til 4 vises ikke, fordi så små tall kan avsløre enkeltpasienter. Der det "
         "står «skjult», er tallet enten under 5, eller skjult fordi et tall under 5 ellers "
-        "kunne regnes ut av summene. «Skjult» betyr aldri 0.",
+        "kunne regnes ut av summene. «Skjult» betyr aldri 0. Gruppeunntak telles med fullt ut: "
+        "hvert av dem er publisert (se Gruppeunntak).",
         "Counts from 1 to 4 are not shown, since such small numbers could reveal individual "
         "patients. Where a cell reads “hidden”, the count is either under 5, or hidden because "
         "a count under 5 could otherwise be worked out from the totals. “Hidden” never means "
-        "0."),
+        "0. Group exceptions are counted in full: each of them is published (see Group "
+        "exceptions)."),
     "pub.access.caption.year_region": ("Avgjorte saker etter år og region",
                                        "Decided cases by year and region"),
     "pub.access.caption.diagnosis_group": ("Avgjorte saker etter diagnosegruppe "
