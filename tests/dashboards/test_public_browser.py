@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.dashboards.axe import assert_accessible
 from tests.dashboards.conftest import LiveServer, screenshot
@@ -50,7 +51,7 @@ def test_the_public_reads_every_section_and_each_passes_axe(page: Any,
 
     for link, heading, _ in SECTIONS[1:]:
         page.click(link)
-        page.wait_for_function("h => document.querySelector('h1').innerText === h", arg=heading)
+        expect(page.locator("h1")).to_have_text(heading, timeout=60_000)
         assert page.locator(f"{link}[aria-current=page]").count() == 1
         assert_accessible(page, f"{heading} (nb)")
     assert "skjult" in page.inner_text("#stats-year_region")
@@ -83,7 +84,7 @@ def test_the_language_button_switches_every_section_to_english(page: Any,
     assert_accessible(page, "an introduction (en)")
     for link, _, heading in SECTIONS[1:]:
         page.click(link)
-        page.wait_for_function("h => document.querySelector('h1').innerText === h", arg=heading)
+        expect(page.locator("h1")).to_have_text(heading, timeout=60_000)
         assert_accessible(page, f"{heading} (en)")
     assert "hidden" in page.inner_text("#stats-year_region")
     screenshot(page, "offentlig-english")
