@@ -322,6 +322,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ev.hazards_note": (
         "Den glattede hasarden er skjev nedover nær 0 og nær lengste oppfølging.",
         "The smoothed hazard is biased downwards near 0 and near the longest follow-up."),
+    "ev.brief_hazards_note": (
+        "Firkanter: hasard per intervall med 95 % KI; heltrukket linje: glattet hasard eller "
+        "registerkurven; stiplet: antagelsen.",
+        "Squares: hazard per interval with 95 % CI; solid line: smoothed hazard or the registry "
+        "curve; dashed: the assumption."),
     "ev.loglog": ("log(−log S) mot log t", "log(−log S) against log t"),
     "ev.loglog_note": ("En Weibull-kurve er en rett linje her (stigningstall {slope}).",
                        "A Weibull curve is a straight line here (slope {slope})."),

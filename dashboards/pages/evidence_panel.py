@@ -24,6 +24,7 @@ from dashboards.layout import definition_list, message, table
 from tracker.outcomes.schemas import Outcomes, Verdict
 
 GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
+BRIEF_SMALL_HEIGHT = 190  # px: the brief's hazard plots, two side by side under the curve
 
 
 # --- the verdict's words and colour ------------------------------------------------------------
@@ -107,6 +108,55 @@ def hazards_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div |
                      className="figure-col"),
         ],
         className="evidence-grid", id=f"hazards{suffix}",
+    )
+
+
+def _small(figure: Any) -> Any:
+    """A figure drawn small and still for the printed brief: no legend (the note under the row
+    names the lines), tight margins, a smaller font."""
+    figure.update_layout(height=BRIEF_SMALL_HEIGHT, showlegend=False, font={"size": 11},
+                         margin={"l": 50, "r": 10, "t": 10, "b": 36})
+    return figure
+
+
+SMALL_STYLE = {"height": f"{BRIEF_SMALL_HEIGHT}px"}
+
+
+def brief_hazards(outcomes: Outcomes, lang: str, suffix: str) -> html.Div | None:
+    """The brief's hazard plots: the hazard against the assumed hazard and log(-log S) against
+    log t, side by side and small, drawn still (the page itself draws them large)."""
+    if outcomes.hazards is None and outcomes.log_cumulative_hazard is None:
+        return None
+    config: Any = {**GRAPH_CONFIG, "staticPlot": True}
+    slope = (outcomes.log_cumulative_hazard.assumed_slope
+             if outcomes.log_cumulative_hazard is not None else None)
+    unit = t(outcomes.time_unit.value, lang)
+    notes = [t("ev.brief_hazards_note", lang)]
+    if slope is not None:
+        notes.append(t("ev.loglog_note", lang, slope=fmt_number(slope, lang, 2)))
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Div([html.H5(f"{t('ev.hazards', lang)} "
+                                      f"({t('fig.hz.axis', lang, unit=unit).lower()})"),
+                              dcc.Graph(id=f"hazard-figure{suffix}", config=config,
+                                        figure=_small(hazard_figure(outcomes, lang))
+                                        .update_yaxes(title_text=None),
+                                        style=SMALL_STYLE)],
+                             className="figure-col"),
+                    html.Div([html.H5(t("ev.loglog", lang)),
+                              dcc.Graph(id=f"loglog-figure{suffix}", config=config,
+                                        figure=_small(log_cumulative_hazard_figure(outcomes,
+                                                                                   lang)),
+                                        style=SMALL_STYLE)],
+                             className="figure-col"),
+                ],
+                className="evidence-grid brief-hazards",
+            ),
+            html.P(" ".join(notes), className="muted figure-note"),
+        ],
+        id=f"hazards{suffix}",
     )
 
 
@@ -272,8 +322,8 @@ def brief_evidence(outcomes: Outcomes, lang: str, suffix: str) -> list[Any]:
     check in one sentence, each delivery's verdict and O/E, and the cumulative O/E at each
     year's end.
 
-    The hazard plots and the full tables stay on the introduction page: the printed brief keeps
-    to five pages.
+    The hazard plots are drawn small above it (`brief_hazards`); the extrapolation figure and
+    the full tables stay on the introduction page: the printed brief keeps to five pages.
     """
     items: list[tuple[str, Any]] = []
     m = outcomes.maturity

@@ -22,6 +22,7 @@ from dashboards.i18n import fmt_count, fmt_date, fmt_number, t
 from dashboards.layout import definition_list, message, table
 from dashboards.pages.evidence_panel import (
     brief_evidence,
+    brief_hazards,
     evidence_parts,
     plan_note,
     verdict_class,
@@ -204,6 +205,7 @@ def outcome_body(
             ],
             className="outcomes-grid",
         ),
+        brief_hazards(result, lang, suffix),
         html.Div(brief_evidence(result, lang, suffix), className="evidence evidence-brief",
                  id=f"evidence{suffix}"),
     ]

@@ -253,7 +253,7 @@ def dd_after(tree: Any, term: str) -> str | None:
     return None
 
 
-def test_the_brief_shows_maturity_extrapolation_and_history(
+def test_the_brief_shows_hazards_maturity_extrapolation_and_history(
     demo: CliRunner, client: Any
 ) -> None:
     intro = ids(client)["ID2021_901"]
@@ -265,6 +265,17 @@ def test_the_brief_shows_maturity_extrapolation_and_history(
         assert find(page, f"maturity-{endpoint}") is not None
         assert find(page, f"history-table-{endpoint}") is not None
     assert find(page, "extrapolation-OS") is not None
+    # The hazard and log(-log S) plots of each endpoint, small and still for print, with the
+    # assumed curve on both (the note under them names the lines the legend would).
+    for endpoint in ("OS", "PFS", "TTD"):
+        hazard = find(page, f"hazard-figure-{endpoint}")
+        loglog = find(page, f"loglog-figure-{endpoint}")
+        assert hazard is not None and loglog is not None, endpoint
+        assert {"hazard_interval", "assumed"} <= {tr["meta"] for tr in hazard["figure"]["data"]}
+        assert {"observed", "assumed"} <= {tr["meta"] for tr in loglog["figure"]["data"]}
+        assert loglog["figure"]["layout"]["xaxis"]["type"] == "log"
+        assert hazard["config"]["staticPlot"] and hazard["figure"]["layout"]["height"] < 250
+    assert "stiplet: antagelsen" in words(find(page, "hazards-OS"))
     # Where the landmarks came from, once for the brief (one plan for every endpoint).
     assert words(find(page, "landmarks-source-brief")).startswith(
         "Landemerkene 6, 12 og 24 måneder er fastsatt i analyseplanen")
