@@ -62,11 +62,29 @@ def _document() -> dict:
 schema = schemathesis.openapi.from_dict(_document())
 
 
+# How many inputs each operation has been sent so far (by its label), to choose the roles.
+SENT: dict[str, int] = {}
+
+
+def roles_for(label: str, roles: list[str]) -> list[str]:
+    """The roles that send an operation's next input: every role the first input (each role
+    meets every operation, its access check and the shape of what it may read); after that
+    the administrator, who reaches every code path behind the checks, and one other role in
+    turn, so that the six inputs still come from most roles."""
+    sent = SENT.get(label, 0)
+    SENT[label] = sent + 1
+    if sent == 0:
+        return roles
+    others = [r for r in roles if r != "admin"]
+    return ["admin", others[(sent - 1) % len(others)]]
+
+
 @schema.parametrize()
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_no_input_breaks_the_api(case, fuzz_app):
-    for role, token in fuzz_app.extensions["fuzz_tokens"].items():
+    tokens = fuzz_app.extensions["fuzz_tokens"]
+    for role in roles_for(case.operation.label, list(tokens)):
+        token = tokens[role]
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         case.call_and_validate(headers=headers, checks=CHECKS, app=fuzz_app)
-        del role
