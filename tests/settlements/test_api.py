@@ -226,3 +226,47 @@ def test_the_delivery_that_records_the_counting_events_is_settled_from(client, a
     # The newer NPR cut has no progression dates: INSPIRE's delivery is the one settled from.
     assert settled["delivery_id"] != delivered.get_json()["id"]
     assert settled["totals"]["non_responder"] == 4
+
+
+@pytest.mark.parametrize("as_of", ["2026-07-01", "2026-10-01"])
+def test_on_the_same_delivery_a_pending_patient_stays_pending(client, agreement, as_of):
+    # One delivery cut 30.09.2026, the second quarter settled as of a day inside it (events
+    # after that day not known then: the next settlement reads the pending patients again) or
+    # after it (nothing later to know: it does not). Either way P05 and P09, pending because
+    # follow-up ends in the window, have no later data, and the next quarter on the same
+    # delivery settles its own patient only.
+    p13 = ("P13", C, "2026-06-01", "2026-09-30", "", "", "", "")  # window ends in Q3
+    delivered = upload(client, agreement["intro"]["id"], _extract([*PATIENTS, p13]),
+                       data_cut="2026-09-30")
+    assert delivered.status_code == 201, delivered.get_json()
+    url = f"/api/v1/agreements/{agreement['id']}/settlements"
+    first = client.post(url, json={"period_start": "2026-04-01", "as_of": as_of}).get_json()
+    assert first["totals"]["pending"] == 2 and first["totals"]["amount_nok"] == 240000
+    second = client.post(url, json={"period_start": "2026-07-01", "as_of": "2026-10-01"})
+    assert second.status_code == 201, second.get_json()
+    assert second.get_json()["totals"]["adjustments"] == 0
+    (line,) = _lines(client, second.get_json())
+    assert (line["patient_id"], line["kind"], line["patient_class"]) == (
+        "P13", "original", "responder")
+
+
+def test_many_lines_are_stored_as_few_are(client, agreement, monkeypatch):
+    """From `storage.MIN_STAGED_ROWS` lines on, SQLite gets them through ADBC stage files:
+    the same lines, field for field, as one prepared statement stores."""
+    from tests.settlements.helpers import outcome_agreement
+    from tracker.feeds import storage
+
+    def stored(settlement: dict[str, Any]) -> list[tuple]:
+        skip = {"id", "settlement_id", "agreement_id", "delivery_id", "recorded_at"}
+        return sorted(tuple(v for k, v in sorted(line.items()) if k not in skip)
+                      for line in _lines(client, settlement))
+
+    body = {"period_start": "2026-04-01", "as_of": "2026-07-01"}
+    few = client.post(f"/api/v1/agreements/{agreement['id']}/settlements", json=body)
+    monkeypatch.setattr(storage, "MIN_STAGED_ROWS", 1)
+    other = outcome_agreement(client)
+    many = client.post(f"/api/v1/agreements/{other['id']}/settlements", json=body)
+    assert few.status_code == many.status_code == 201, many.get_json()
+    assert len(stored(many.get_json())) == 12
+    assert stored(many.get_json()) == stored(few.get_json())
+    assert many.get_json()["totals"] == few.get_json()["totals"]

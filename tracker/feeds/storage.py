@@ -225,18 +225,31 @@ _STAGE_GLOB = "*.feed-stage-*.db"
 _STAGES_KEY = "feed_stages"
 
 
-def _insert_sqlite(connection: Any, table: pa.Table, delivery_id: int) -> None:
+def stage_slots(connection: Any, rows: int) -> int:
+    """How many stage files an insert of `rows` rows on this SQLite connection may use: 0 when
+    the rows are too few for the files to pay, or the connection has attached as many
+    databases as SQLite allows."""
     driver = connection.connection.driver_connection
     attached = sum(1 for _, name, _ in driver.execute("PRAGMA database_list").fetchall()
                    if name not in ("main", "temp"))
     slots = driver.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED) - attached
-    if table.num_rows < MIN_STAGED_ROWS or slots < 1:
-        _executemany(driver, table)
+    return 0 if rows < MIN_STAGED_ROWS or slots < 1 else min(MAX_STAGES, slots)
+
+
+def _insert_sqlite(connection: Any, table: pa.Table, delivery_id: int) -> None:
+    slots = stage_slots(connection, table.num_rows)
+    if not slots:
+        _executemany(connection.connection.driver_connection, table)
     else:
-        _stage_sqlite(connection, table, delivery_id, max_stages=min(MAX_STAGES, slots))
+        stage_insert(connection, TABLE, table.drop_columns(["delivery_id"]),
+                     constants={"delivery_id": delivery_id}, max_stages=slots)
 
 
-def _stage_sqlite(connection: Any, table: pa.Table, delivery_id: int, *, max_stages: int) -> None:
+def stage_insert(connection: Any, target: str, table: pa.Table, *,
+                 constants: dict[str, int] | None = None, max_stages: int = MAX_STAGES) -> None:
+    """Insert an Arrow table's rows into `target` in the session's SQLite transaction, through
+    stage files written by ADBC (see above); `constants` are columns with one integer value
+    for every row, written by the copying statement."""
     driver = connection.connection.driver_connection
     if not event.contains(connection.engine, "checkin", _detach_stages):
         event.listen(connection.engine, "checkin", _detach_stages)
@@ -244,14 +257,15 @@ def _stage_sqlite(connection: Any, table: pa.Table, delivery_id: int, *, max_sta
     _remove_abandoned_stages(folder)
     token = f"{os.getpid()}-{secrets.token_hex(4)}"
     # Dates as the table stores them on SQLite: ISO text, as SQLAlchemy writes and reads them.
-    table = table.drop_columns(["delivery_id"])
     for i, field in enumerate(table.schema):
         if pa.types.is_date32(field.type):
             table = table.set_column(i, field.name, pc.cast(table.column(i), pa.string()))
     size = max(STAGE_ROWS, -(-table.num_rows // max_stages))
     chunks = [table.slice(offset, size) for offset in range(0, table.num_rows, size)]
     paths = [folder / f"{stem}.feed-stage-{token}-{i}.db" for i in range(len(chunks))]
-    names = ", ".join(table.column_names)
+    fixed = constants or {}
+    into = ", ".join([*fixed, *table.column_names])
+    values = ", ".join([*(str(int(v)) for v in fixed.values()), *table.column_names])
     stages: list[tuple[str, Path]] = connection.connection.info.setdefault(_STAGES_KEY, [])
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-stage")
     try:
@@ -266,8 +280,8 @@ def _stage_sqlite(connection: Any, table: pa.Table, delivery_id: int, *, max_sta
             # directory as soon as it is open (on Windows, when it is detached).
             with contextlib.suppress(OSError):
                 path.unlink()
-            driver.execute(f"INSERT INTO main.{TABLE} (delivery_id, {names}) "
-                           f"SELECT {delivery_id}, {names} FROM {schema}.rows")
+            driver.execute(f"INSERT INTO main.{target} ({into}) SELECT {values} "
+                           f"FROM {schema}.rows")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for path in paths:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -23,6 +24,7 @@ from tracker.analytics.settlement import Terms, classify, refunds
 from tracker.crud import apply_values, check_version, get_or_404
 from tracker.db import driver_rows
 from tracker.errors import Conflict, InvalidInput, field_error
+from tracker.feeds import storage
 from tracker.feeds.models import FeedDelivery, FeedRecord
 from tracker.settlements.enums import TRANSITIONS, CreditNoteState, LineKind
 from tracker.settlements.models import CreditNote, CreditNoteStep, Settlement, SettlementLine
@@ -113,12 +115,18 @@ def patients(*, session: Session, delivery_id: int, where: str = "",
     return frame
 
 
-def _relevant(session: Session, agreement_id: int, delivery_id: int, start: date, end: date,
-              window_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _relevant(session: Session, agreement_id: int, delivery: FeedDelivery, start: date,
+              end: date, window_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read only the patients a settlement of this period can touch, and what was settled for
     them before: those whose window ends in the period, and those settled before whose class
     may have changed — every one of them when the delivery is new since, else only those
-    still pending (a responder or non-responder stays one on the same data)."""
+    still pending who can become something else on the same data: their window was still
+    open, or they were settled as of a day before the delivery's data cut (so that events
+    recorded after that day were not known yet). A patient pending because follow-up ends
+    inside the window, settled on or after the data cut, stays pending until a new delivery
+    (a responder or non-responder stays one on the same data)."""
+    assert delivery.id is not None
+    delivery_id = delivery.id
     first, last = start - timedelta(days=window_days), end - timedelta(days=window_days)
     settled_from = session.exec(select(col(Settlement.delivery_id)).where(
         Settlement.agreement_id == agreement_id).distinct()).all()
@@ -130,20 +138,32 @@ def _relevant(session: Session, agreement_id: int, delivery_id: int, start: date
         return (patients(session=session, delivery_id=delivery_id,
                          where="AND treatment_start <= ?", params=(last,)),
                 _previous(session, agreement_id, pending_only=False))
+    lines, settlements = SettlementLine.__tablename__, Settlement.__tablename__
+    may_change = (f"SELECT l.patient_id FROM {lines} l JOIN {settlements} s ON s.id = "
+                  "l.settlement_id WHERE l.agreement_id = ? AND l.patient_class = 'pending' "
+                  "AND (l.reason = 'window_open' OR s.as_of < ?)")
+    again = (agreement_id, delivery.data_cut)
+    if not driver_rows(session, f"{may_change} LIMIT 1", again):
+        # None: the period's own patients only, none of them settled before (a test of every
+        # row against an empty set would double the time of reading them).
+        frame = patients(session=session, delivery_id=delivery_id,
+                         where="AND treatment_start BETWEEN ? AND ?", params=(first, last))
+        return frame, _previous(session, agreement_id, pending_only=True, none=True)
     frame = patients(session=session, delivery_id=delivery_id, where=(
-        "AND (treatment_start BETWEEN ? AND ? OR patient_id IN (SELECT patient_id FROM "
-        f"{SettlementLine.__tablename__} WHERE agreement_id = ? AND patient_class = 'pending'))"),
-        params=(first, last, agreement_id))
+        f"AND (treatment_start BETWEEN ? AND ? OR patient_id IN ({may_change}))"),
+        params=(first, last, *again))
     return frame, _previous(session, agreement_id, pending_only=True)
 
 
-def _previous(session: Session, agreement_id: int, *, pending_only: bool) -> pd.DataFrame:
+def _previous(session: Session, agreement_id: int, *, pending_only: bool,
+              none: bool = False) -> pd.DataFrame:
     """Each settled patient's latest class, summed amount and original line (one row each),
-    worked out in SQL; with `pending_only`, of the patients with a pending line only."""
+    worked out in SQL; with `pending_only`, of the patients with a pending line only; with
+    `none`, the empty table of that shape."""
     table = SettlementLine.__tablename__
     narrow = (f" AND patient_id IN (SELECT patient_id FROM {table} WHERE agreement_id = ? "
               "AND patient_class = 'pending')") if pending_only else ""
-    rows = driver_rows(
+    rows = [] if none else driver_rows(
         session,
         f"SELECT l.patient_id, l.patient_class, t.total, t.original FROM {table} l JOIN "
         f"(SELECT MAX(id) AS last_id, SUM(amount_nok) AS total, "
@@ -181,7 +201,7 @@ def create(
             f"of the period ({nb_date(end)}): patients whose window ends after it are not in the "
             "data yet. Settle the period when a delivery covers it.")
     window = 7 * terms.evaluation_window_weeks
-    frame, previous = _relevant(session, agreement.id, delivery.id, start, end, window)
+    frame, previous = _relevant(session, agreement.id, delivery, start, end, window)
     rule = Terms(window_days=window,
                  events=tuple(terms.counting_events), subgroup=terms.subgroup,
                  agreement_start=np.datetime64(agreement.start_date))
@@ -276,9 +296,29 @@ def _rows(lines: pd.DataFrame, *, offset: bool) -> list[tuple[Any, ...]]:
     return list(zip(*(columns[name] for name in LINE_COLUMNS), strict=True))
 
 
+def _arrow(lines: pd.DataFrame) -> pa.Table:
+    """The lines as an Arrow table of the columns that differ from line to line (for the
+    SQLite stage): dates as date32, missing values as nulls, the time of recording in UTC."""
+    stamp = utcnow().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    columns: dict[str, pa.Array] = {
+        name: pa.array(lines[name].astype(object).to_numpy(), pa.string())
+        for name in ("kind", "patient_id", "patient_class", "reason", "event")}
+    columns["health_trust"] = pa.array(lines["health_trust"].astype(object).to_numpy(),
+                                       pa.string(), from_pandas=True)
+    columns["adjusts_line_id"] = pa.array(
+        pd.to_numeric(lines["adjusts_line_id"], errors="coerce").astype("Int64"), pa.int64())
+    for name in ("treatment_start", "window_end", "event_date"):
+        columns[name] = pa.array(lines[name].to_numpy(dtype="datetime64[D]"), pa.date32(),
+                                 from_pandas=True)
+    columns["amount_nok"] = pa.array(lines["amount_nok"].to_numpy(dtype=float), pa.float64())
+    columns["recorded_at"] = pa.array(np.full(len(lines), stamp, dtype=object), pa.string())
+    return pa.table(columns)
+
+
 def _insert(session: Session, lines: pd.DataFrame) -> None:
     """Write the lines in the session's transaction with the database's bulk path: COPY on
-    PostgreSQL, one prepared statement run over all rows on SQLite (no row objects)."""
+    PostgreSQL; on SQLite, ADBC stages for many lines (`tracker.feeds.storage.stage_insert`),
+    else one prepared statement run over all rows (no row objects)."""
     connection = session.connection()
     driver = connection.connection.driver_connection
     table = SettlementLine.__tablename__
@@ -288,6 +328,13 @@ def _insert(session: Session, lines: pd.DataFrame) -> None:
                 f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in _rows(lines, offset=True):
                 copy.write_row(row)
+        return
+    slots = storage.stage_slots(connection, len(lines))
+    if slots:
+        # Many lines: staged by ADBC and copied in by one statement, as a large import is.
+        storage.stage_insert(connection, table, _arrow(lines), max_stages=slots, constants={
+            name: int(lines[name].iloc[0])
+            for name in ("settlement_id", "agreement_id", "delivery_id")})
         return
     cursor = driver.cursor()  # type: ignore[union-attr]
     try:
