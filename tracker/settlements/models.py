@@ -43,7 +43,7 @@ class SettlementLine(SQLModel, table=True):
     kind: str = Field(sa_type=enum_column(20))
     adjusts_line_id: int | None = Field(default=None, foreign_key="settlement_line.id",
                                         ondelete="RESTRICT")
-    patient_id: str = Field(max_length=64, index=True, description="The feed's pseudonym.")
+    patient_id: str = Field(max_length=64, description="The feed's pseudonym.")
     health_trust: str | None = Field(default=None, max_length=120)
     treatment_start: date
     window_end: date
