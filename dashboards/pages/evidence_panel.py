@@ -59,11 +59,17 @@ def _oe(ratio: float | None, ci: Any, lang: str) -> str:
     return text
 
 
-def _graph(id: str, figure: Any) -> dcc.Graph:
+def _graph(id: str, figure: Any, *, still: bool = False) -> dcc.Graph:
     # A responsive graph takes its parent's height; in a grid row that height is its own, so it
-    # would collapse: give it the figure's.
-    return dcc.Graph(id=id, figure=figure, config=GRAPH_CONFIG,
+    # would collapse: give it the figure's. `still` draws it without interaction (the brief).
+    config: Any = {**GRAPH_CONFIG, "staticPlot": True} if still else GRAPH_CONFIG
+    return dcc.Graph(id=id, figure=figure, config=config,
                      style={"height": f"{figure.layout.height}px"})
+
+
+def _assumed_slope(outcomes: Outcomes) -> float | None:
+    lch = outcomes.log_cumulative_hazard
+    return lch.assumed_slope if lch is not None else None
 
 
 # --- the blocks --------------------------------------------------------------------------------
@@ -92,8 +98,7 @@ def hazards_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div |
     """The hazard against the assumed hazard, and log(-log S) against log t, side by side."""
     if outcomes.hazards is None and outcomes.log_cumulative_hazard is None:
         return None
-    slope = (outcomes.log_cumulative_hazard.assumed_slope
-             if outcomes.log_cumulative_hazard is not None else None)
+    slope = _assumed_slope(outcomes)
     return html.Div(
         [
             html.Div([html.H4(t("ev.hazards", lang)),
@@ -119,17 +124,12 @@ def _small(figure: Any) -> Any:
     return figure
 
 
-SMALL_STYLE = {"height": f"{BRIEF_SMALL_HEIGHT}px"}
-
-
 def brief_hazards(outcomes: Outcomes, lang: str, suffix: str) -> html.Div | None:
     """The brief's hazard plots: the hazard against the assumed hazard and log(-log S) against
     log t, side by side and small, drawn still (the page itself draws them large)."""
     if outcomes.hazards is None and outcomes.log_cumulative_hazard is None:
         return None
-    config: Any = {**GRAPH_CONFIG, "staticPlot": True}
-    slope = (outcomes.log_cumulative_hazard.assumed_slope
-             if outcomes.log_cumulative_hazard is not None else None)
+    slope = _assumed_slope(outcomes)
     unit = t(outcomes.time_unit.value, lang)
     notes = [t("ev.brief_hazards_note", lang)]
     if slope is not None:
@@ -140,16 +140,14 @@ def brief_hazards(outcomes: Outcomes, lang: str, suffix: str) -> html.Div | None
                 [
                     html.Div([html.H5(f"{t('ev.hazards', lang)} "
                                       f"({t('fig.hz.axis', lang, unit=unit).lower()})"),
-                              dcc.Graph(id=f"hazard-figure{suffix}", config=config,
-                                        figure=_small(hazard_figure(outcomes, lang))
-                                        .update_yaxes(title_text=None),
-                                        style=SMALL_STYLE)],
+                              _graph(f"hazard-figure{suffix}",
+                                     _small(hazard_figure(outcomes, lang))
+                                     .update_yaxes(title_text=None), still=True)],
                              className="figure-col"),
                     html.Div([html.H5(t("ev.loglog", lang)),
-                              dcc.Graph(id=f"loglog-figure{suffix}", config=config,
-                                        figure=_small(log_cumulative_hazard_figure(outcomes,
-                                                                                   lang)),
-                                        style=SMALL_STYLE)],
+                              _graph(f"loglog-figure{suffix}",
+                                     _small(log_cumulative_hazard_figure(outcomes, lang)),
+                                     still=True)],
                              className="figure-col"),
                 ],
                 className="evidence-grid brief-hazards",

@@ -148,28 +148,30 @@ def _relevant(session: Session, agreement_id: int, delivery: FeedDelivery, start
         # row against an empty set would double the time of reading them).
         frame = patients(session=session, delivery_id=delivery_id,
                          where="AND treatment_start BETWEEN ? AND ?", params=(first, last))
-        return frame, _previous(session, agreement_id, pending_only=True, none=True)
+        return frame, _previous_frame([])
     frame = patients(session=session, delivery_id=delivery_id, where=(
         f"AND (treatment_start BETWEEN ? AND ? OR patient_id IN ({may_change}))"),
         params=(first, last, *again))
     return frame, _previous(session, agreement_id, pending_only=True)
 
 
-def _previous(session: Session, agreement_id: int, *, pending_only: bool,
-              none: bool = False) -> pd.DataFrame:
+def _previous(session: Session, agreement_id: int, *, pending_only: bool) -> pd.DataFrame:
     """Each settled patient's latest class, summed amount and original line (one row each),
-    worked out in SQL; with `pending_only`, of the patients with a pending line only; with
-    `none`, the empty table of that shape."""
+    worked out in SQL; with `pending_only`, of the patients with a pending line only."""
     table = SettlementLine.__tablename__
     narrow = (f" AND patient_id IN (SELECT patient_id FROM {table} WHERE agreement_id = ? "
               "AND patient_class = 'pending')") if pending_only else ""
-    rows = [] if none else driver_rows(
+    return _previous_frame(driver_rows(
         session,
         f"SELECT l.patient_id, l.patient_class, t.total, t.original FROM {table} l JOIN "
         f"(SELECT MAX(id) AS last_id, SUM(amount_nok) AS total, "
         f"MIN(COALESCE(adjusts_line_id, id)) AS original FROM {table} "
         f"WHERE agreement_id = ?{narrow} GROUP BY patient_id) t ON l.id = t.last_id",
-        (agreement_id, agreement_id) if pending_only else (agreement_id,))
+        (agreement_id, agreement_id) if pending_only else (agreement_id,)))
+
+
+def _previous_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """`_previous`'s rows as a table indexed by patient."""
     frame = pd.DataFrame.from_records(rows, columns=["patient_id", "patient_class", "amount",
                                                      "original"])
     frame["amount"] = frame["amount"].astype(float)
@@ -268,6 +270,11 @@ LINE_COLUMNS = ("settlement_id", "agreement_id", "kind", "adjusts_line_id", "pat
                 "event", "event_date", "amount_nok", "delivery_id", "recorded_at")
 
 
+def _recorded_at() -> str:
+    """The time lines are recorded, in UTC, as the database stores it (without offset)."""
+    return utcnow().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 def _rows(lines: pd.DataFrame, *, offset: bool) -> list[tuple[Any, ...]]:
     """The lines as tuples in LINE_COLUMNS order, built column by column: dates as ISO text,
     missing values as None, the time of recording in UTC (with its offset if `offset`)."""
@@ -282,7 +289,7 @@ def _rows(lines: pd.DataFrame, *, offset: bool) -> list[tuple[Any, ...]]:
         values[pd.isna(values)] = None
         return list(values.tolist())
 
-    stamp = utcnow().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    stamp = _recorded_at()
     columns: dict[str, list[Any]] = {
         name: lines[name].tolist() for name in (
             "settlement_id", "agreement_id", "kind", "patient_id", "patient_class", "reason",
@@ -299,7 +306,7 @@ def _rows(lines: pd.DataFrame, *, offset: bool) -> list[tuple[Any, ...]]:
 def _arrow(lines: pd.DataFrame) -> pa.Table:
     """The lines as an Arrow table of the columns that differ from line to line (for the
     SQLite stage): dates as date32, missing values as nulls, the time of recording in UTC."""
-    stamp = utcnow().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    stamp = _recorded_at()
     columns: dict[str, pa.Array] = {
         name: pa.array(lines[name].astype(object).to_numpy(), pa.string())
         for name in ("kind", "patient_id", "patient_class", "reason", "event")}
