@@ -34,6 +34,7 @@ from tracker.outcomes import service as outcomes_service
 from tracker.outcomes.analysis import MIN_CELL
 from tracker.outcomes.schemas import Breakdown, Outcomes, OutcomesQuery
 from tracker.reassessments import service as reassessments_service
+from tracker.timeutil import local_date
 
 MAX_ROWS = 500  # the list services' page limit; more introductions than this is not realistic
 
@@ -289,7 +290,7 @@ def deliveries(
             id=d.id, source=codes[d.data_source_id],
             source_name=names.get(codes[d.data_source_id], codes[d.data_source_id]),
             data_cut=d.data_cut,
-            received=d.delivered_at.date(), file_name=d.file_name, rows=d.row_count,
+            received=local_date(d.delivered_at), file_name=d.file_name, rows=d.row_count,
             synthetic=d.synthetic,
         )
         for d in found

@@ -19,7 +19,8 @@ from tests.factories import create_temporary_introduction
 from tests.feeds.helpers import CRAFTED, csv_bytes, upload
 from tracker import migrate
 from tracker.schedule import JobRun, claim, due_since
-from tracker.timeutil import OSLO, today
+from tracker.timeutil import OSLO, local_date, today
+from tracker.web import lang as web_lang
 
 
 @pytest.mark.parametrize(
@@ -33,6 +34,18 @@ from tracker.timeutil import OSLO, today
 )
 def test_today_is_the_date_in_norway(moment, norwegian_date):
     assert today(moment) == norwegian_date
+
+
+@pytest.mark.parametrize("stored", [
+    datetime(2026, 12, 3, 23, 30),  # as SQLite hands it back: naive, in UTC
+    datetime(2026, 12, 3, 23, 30, tzinfo=UTC),  # as PostgreSQL does
+])
+def test_a_moment_recorded_after_midnight_in_norway_shows_that_date(stored):
+    # A review date changed at 00:30 Oslo time was recorded "yesterday" on every page before.
+    assert local_date(stored) == date(2026, 12, 4)
+    assert web_lang.fmt_date(stored, "nb") == "04.12.2026"
+    assert web_lang.fmt_date(stored, "en") == "4 Dec 2026"
+    assert web_lang.input_date(stored) == "04.12.2026"
 
 
 def test_a_data_cut_dated_today_in_norway_is_accepted_after_midnight(client, monkeypatch):

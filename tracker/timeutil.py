@@ -20,6 +20,13 @@ def today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(OSLO).date()
 
 
+def local_date(moment: datetime) -> date:
+    """The date in Norway of a stored moment (kept in UTC; SQLite hands it back naive)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(OSLO).date()
+
+
 def nb_date(value: date) -> str:
     """A date as Norwegian users write it, in messages and titles: 30.06.2027."""
     return value.strftime("%d.%m.%Y")

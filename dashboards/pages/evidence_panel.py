@@ -22,6 +22,7 @@ from dashboards.evidence_figures import (
 from dashboards.i18n import fmt_count, fmt_date, fmt_number, fmt_percent, t
 from dashboards.layout import definition_list, message, table
 from tracker.outcomes.schemas import Outcomes, Verdict
+from tracker.timeutil import local_date
 
 GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
 BRIEF_SMALL_HEIGHT = 190  # px: the brief's hazard plots, two side by side under the curve
@@ -268,7 +269,7 @@ def history_block(outcomes: Outcomes, lang: str, suffix: str = "") -> html.Div |
     classes: list[str] = []
     for d in h.deliveries:
         status = (t("ev.current", lang) if d.current else
-                  t("ev.superseded", lang, date=fmt_date(d.superseded_at.date(), lang))
+                  t("ev.superseded", lang, date=fmt_date(local_date(d.superseded_at), lang))
                   if d.superseded_at else "")
         cut = html.Span([fmt_date(d.delivery.data_cut, lang),
                          html.Span(f" ({status})", className="muted") if status else None])

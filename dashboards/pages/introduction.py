@@ -19,7 +19,7 @@ from dashboards.pages.overview import flag_detail, flag_text
 from tracker.db import get_session
 from tracker.errors import NotFound
 from tracker.introductions.schemas import COST_FIELD, IntroductionRead
-from tracker.timeutil import today
+from tracker.timeutil import local_date, today
 
 ENDPOINTS = ("OS", "PFS", "TTD")
 GROUPINGS = ("region", "subgroup", "health_trust")
@@ -123,7 +123,7 @@ def _fixed(intro: IntroductionRead, decision: Any, lang: str,
         html.Details(
             [
                 html.Summary(
-                    f"v{plan.version_no} · {fmt_date(plan.registered_at.date(), lang)} · "
+                    f"v{plan.version_no} · {fmt_date(local_date(plan.registered_at), lang)} · "
                     f"SHA-256 {plan.text_sha256[:12]}…"
                 ),
                 html.P(plan.text),
@@ -167,7 +167,7 @@ def _since(intro: IntroductionRead, lang: str, viewer: Viewer, as_of: date,
     history = table(
         [t("col.date", lang), t("col.old", lang), t("col.new", lang), t("col.reason", lang),
          t("col.by", lang)],
-        [[fmt_date(h.changed_at.date(), lang), fmt_date(h.old_date, lang),
+        [[fmt_date(local_date(h.changed_at), lang), fmt_date(h.old_date, lang),
           fmt_date(h.new_date, lang), h.reason, h.changed_by] for h in changes],
         id="review-history",
     )

@@ -21,6 +21,7 @@ from tracker.individual import service
 from tracker.individual.enums import CaseState, Scheme
 from tracker.individual.models import AccessCase
 from tracker.individual.trusts import TRUST_REGIONS
+from tracker.timeutil import today
 
 FIRST_TRUST = {region: next(t for t, r in TRUST_REGIONS.items() if r == region)
                for region in set(TRUST_REGIONS.values())}
@@ -212,7 +213,7 @@ def test_ten_group_applications_of_table_3(client, session, anonymous):
         _decide(session, case, row["outcome"], on)
         if row["publication_status"] == "previous":
             case = service.get(session=session, case_id=case.id, principal=SYSTEM)
-            service.step(session=session, case_id=case.id, principal=SYSTEM, today=date.today(),
+            service.step(session=session, case_id=case.id, principal=SYSTEM, today=today(),
                          body=s.StepIn(to=CaseState.ended, version=case.version,
                                        at=on, justification="Ikke lenger gjeldende."))
         session.commit()  # the next method is added through the API

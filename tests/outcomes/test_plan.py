@@ -15,6 +15,7 @@ from lifelines.datasets import load_lung
 import tracker.introductions.service
 from tests.factories import create_temporary_introduction
 from tests.outcomes.helpers import MONTH, extract, import_extract
+from tracker.timeutil import local_date
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_a_plan_registered_before_the_first_data_cut_is_pre_specified(
 def test_a_plan_registered_on_the_day_of_the_data_cut_counts_as_before_it(client, lung):
     intro = create_temporary_introduction(client)  # registered today
     days, died = lung
-    today = date.fromisoformat(_plan(client, intro)["registered_at"][:10])
+    today = local_date(datetime.fromisoformat(_plan(client, intro)["registered_at"]))  # in Norway
     import_extract(client, intro["id"], extract(days, died)[0], today)
     assert _plan(client, intro)["pre_specified"] is True
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 from tracker.feeds.models import FeedDelivery
 from tracker.introductions import schemas as s
 from tracker.introductions.models import AnalysisPlanVersion
-from tracker.timeutil import OSLO
+from tracker.timeutil import local_date
 
 __all__ = [
     "PRE_SPECIFICATION_RULES",
@@ -30,7 +30,6 @@ __all__ = [
     "first_data_cuts",
     "pre_specification",
     "read",
-    "registered_on",
 ]
 
 #: The rule codes: before the first data cut, no delivery yet, or after the first data cut.
@@ -44,13 +43,6 @@ class PreSpecification:
     pre_specified: bool
     rule: str
     first_data_cut: date | None
-
-
-def registered_on(registered_at: datetime) -> date:
-    """The date in Norway of a registration moment (stored in UTC, naive or not)."""
-    if registered_at.tzinfo is None:
-        registered_at = registered_at.replace(tzinfo=UTC)
-    return registered_at.astimezone(OSLO).date()
 
 
 def pre_specification(registered_at: datetime, first_data_cut: date | None) -> PreSpecification:
@@ -67,7 +59,7 @@ def pre_specification(registered_at: datetime, first_data_cut: date | None) -> P
     """
     if first_data_cut is None:
         return PreSpecification(True, "no_data_yet", None)
-    if registered_on(registered_at) > first_data_cut:
+    if local_date(registered_at) > first_data_cut:
         return PreSpecification(False, "after_first_data_cut", first_data_cut)
     return PreSpecification(True, "before_first_data_cut", first_data_cut)
 

@@ -42,6 +42,7 @@ from tracker.methods.models import Method
 from tracker.public import disclosure
 from tracker.public import schemas as s
 from tracker.reassessments.models import ReassessmentCase
+from tracker.timeutil import local_date
 
 LICENCE = "NLOD 2.0"
 LICENCE_URL = "https://data.norge.no/nlod/no/2.0"
@@ -193,7 +194,7 @@ def deliveries(*, session: Session, introduction_ids: Sequence[int] | None = Non
     return [
         s.DeliveryRow(introduction_id=intro_id, data_source=sources[source_id].code,
                       data_source_name=sources[source_id].name, data_cut=cut,
-                      delivered_on=delivered.date(), superseded=superseded is not None)
+                      delivered_on=local_date(delivered), superseded=superseded is not None)
         for intro_id, source_id, cut, delivered, superseded in session.execute(stmt).all()
     ]
 

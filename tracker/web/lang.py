@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import Flask, current_app, has_request_context, request
 from werkzeug.wrappers import Response
 
+from tracker.timeutil import local_date
 from tracker.web.text import LANGUAGES
 
 COOKIE = "lang"
@@ -49,7 +50,7 @@ def fmt_date(value: date | datetime | None, lang: str) -> str:
     if value is None:
         return "–"
     if isinstance(value, datetime):
-        value = value.date()
+        value = local_date(value)
     if lang == "en":
         return value.strftime("%d %b %Y").lstrip("0")
     return value.strftime("%d.%m.%Y")
@@ -62,7 +63,7 @@ def input_date(value: date | datetime | str | None) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
-        value = value.date()
+        value = local_date(value)
     return value.strftime("%d.%m.%Y")
 
 
