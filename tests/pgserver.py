@@ -51,12 +51,22 @@ def _service_user() -> str | None:
     return "trackerpg"
 
 
+def _memory_folder() -> str | None:
+    """A folder in memory (tmpfs) for the server's files, where the machine has one.
+
+    The tests create and drop a database per test; on this machine's disk each CREATE DATABASE
+    took 0.3-0.4 s (the files of ~400 relations), in /dev/shm 0.02-0.03 s. The data are thrown
+    away after the run, and the server runs with fsync off anyway."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 class PostgresServer:
     """A PostgreSQL server in a temporary folder, listening on 127.0.0.1."""
 
     def __init__(self) -> None:
         self.user = _service_user()
-        self.base = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
+        self.base = Path(tempfile.mkdtemp(prefix="tracker-pg-", dir=_memory_folder()))
         self.data = self.base / "data"
         self.port = _free_port()
         self.started = False
