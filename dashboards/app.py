@@ -6,6 +6,7 @@ Callbacks are registered on this app object (never with the global `dash.callbac
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from dash import Input, Output, State, html
 from flask import Flask
 
 from dashboards.access import Viewer, current_viewer
-from dashboards.i18n import language_from, t
+from dashboards.i18n import LANGUAGES, language_from, t
 from dashboards.layout import BASE, header, message, shell
 from dashboards.pages import access_statistics, agreements, brief, introduction, overview
 
@@ -66,18 +67,18 @@ def page_for(pathname: str, lang: str, viewer: Viewer) -> Any:
 
 def build_dash(server: Flask) -> dash.Dash:
     """Create the Dash app on the given Flask server."""
+    default_language = server.extensions["tracker_settings"].default_language
     app = dash.Dash(
         __name__,
         server=server,  # type: ignore[arg-type]
         url_base_pathname=BASE,
-        title="Nye metoder – oppfølging",
+        title=f"{t('app.title', default_language)} – Nye metoder",
         suppress_callback_exceptions=True,
         serve_locally=True,
         update_title="",  # keep the tab title still while callbacks run
     )
     app.index_string = INDEX
     app.layout = shell()
-    default_language = server.extensions["tracker_settings"].default_language
 
     @app.callback(
         Output("header", "children"),
@@ -99,9 +100,12 @@ def build_dash(server: Flask) -> dash.Dash:
         viewer = current_viewer()
         return header(path, lang, viewer), html.Div(page_for(path, lang, viewer)), lang
 
-    # Keep <html lang> in step with the toggle (screen readers, hyphenation, spell checking).
+    # Keep <html lang> and the tab's title in step with the toggle (screen readers,
+    # hyphenation, spell checking; the title as the working pages write it).
+    titles = json.dumps({lang: f"{t('app.title', lang)} – Nye metoder" for lang in LANGUAGES})
     app.clientside_callback(
-        "function(lang) { document.documentElement.lang = lang || 'nb'; return lang; }",
+        f"function(lang) {{ var titles = {titles}; document.documentElement.lang = lang || 'nb';"
+        " document.title = titles[lang] || titles.nb; return lang; }",
         Output("lang-sink", "children"),
         Input("lang-store", "data"),
         prevent_initial_call=True,

@@ -112,10 +112,12 @@ def test_filtering_by_region_keeps_introductions_with_enough_patients_there(
 def test_english_toggle_switches_labels(page: Any, live_server: LiveServer) -> None:
     _open(page, live_server, "", "#overview-table")
     assert page.inner_text("#nav-overview") == "Oversikt"
+    assert page.title() == "Oppfølging av midlertidig innføring – Nye metoder"
     page.click("#lang-toggle")
     page.wait_for_function("() => document.querySelector('#nav-overview').innerText === 'Overview'")
     assert "Temporary introductions" in page.inner_text("#page")
     assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert page.title() == "Follow-up of temporary introductions – Nye metoder"
     # The choice is remembered when the user follows a link without ?lang=.
     page.goto(live_server.page_url("avtaler"))
     page.wait_for_selector("#agreements-list")
