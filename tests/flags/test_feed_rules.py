@@ -362,7 +362,8 @@ def test_volume_flags_are_only_for_roles_that_may_see_the_agreement_terms(
 
     # The audit trail shows the secretariat that the flag changed, not what it says.
     trail = client.get(f"/api/v1/audit/flags/{flag['id']}", headers=secretariat).json
-    assert {"message", "facts", "due_date", "opened_on"} <= set(trail["withheld_fields"])
+    assert {"message", "message_en", "facts", "due_date", "opened_on"} <= set(
+        trail["withheld_fields"])
     assert "3 pasienter" not in json.dumps(trail) and "2025-09-15" not in json.dumps(trail)
 
 
@@ -382,6 +383,7 @@ def test_an_expiring_agreement_flag_keeps_its_wording_from_other_roles(client, a
         assert seen["details_withheld"] is True
         assert seen["message"].startswith(seen["kind_label"])
         assert "konfidensielle" in seen["message"] and "31.10.2025" not in seen["message"]
+        assert "confidential" in seen["message_en"] and "31 Oct 2025" not in seen["message_en"]
         assert set(seen["facts"]) <= {"method", "agreement_type", "checked_on", "case_state"}
         assert seen["due_date"] == "2025-10-31"  # the date is part of the public structure
         assert seen["acknowledged_at"] and seen["acknowledged_reason"] is None
@@ -391,6 +393,8 @@ def test_an_expiring_agreement_flag_keeps_its_wording_from_other_roles(client, a
             assert "41 500" not in json.dumps(trail.json)
     full = client.get(f"/api/v1/flags/{flag['id']}", headers=as_user("x-forum", "forum")).json
     assert full["message"] == flag["message"] and full["details_withheld"] is False
+    assert full["message_en"] == ("The price agreement (price–volume) ends 31 Oct 2025 "
+                                  "(in 30 days).")
 
 
 # --- outcome_divergence ------------------------------------------------------------------------

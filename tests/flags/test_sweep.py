@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,6 +14,7 @@ from tracker.flags.enums import FlagKind, SubjectType
 from tracker.flags.models import Flag
 from tracker.flags.rules import FlagCandidate, Rule, load_rules, rule
 from tracker.flags.service import sweep as sweep_service
+from tracker.timeutil import today
 
 
 def test_review_flags_move_from_upcoming_to_overdue_and_keep_their_history(client):
@@ -254,6 +256,7 @@ def test_a_new_rule_plugs_in_as_one_function_and_kinds_without_one_are_left_alon
             introduction_id=None,
             link="/api/v1/introductions/1",
             message="Leveransen fra INSPIRE skulle kommet 2025-06-30.",
+            message_en="The delivery from INSPIRE was due 2025-06-30.",
             facts={"expected_date": "2025-06-30"},
             due_date=date(2025, 6, 30),
         )
@@ -288,13 +291,48 @@ def test_a_new_rule_plugs_in_as_one_function_and_kinds_without_one_are_left_alon
     assert closed == opened
 
 
-def test_days_are_counted_in_good_norwegian():
+def test_days_are_counted_in_good_norwegian_and_english():
     from datetime import date
 
-    from tracker.flags.rules import when
+    from tracker.flags.say import EN, NB
 
     due = date(2027, 3, 1)
-    assert [when(due, date(2027, 2, d)) for d in (27, 28)] == ["om 2 dager", "om 1 dag"]
-    assert when(due, due) == "i dag"
-    assert [when(due, date(2027, 3, d)) for d in (2, 3)] == ["for 1 dag siden",
-                                                              "for 2 dager siden"]
+    assert [NB.when(due, date(2027, 2, d)) for d in (27, 28)] == ["om 2 dager", "om 1 dag"]
+    assert NB.when(due, due) == "i dag"
+    assert [NB.when(due, date(2027, 3, d)) for d in (2, 3)] == ["for 1 dag siden",
+                                                                 "for 2 dager siden"]
+    assert [EN.when(due, date(2027, 2, d)) for d in (27, 28)] == ["in 2 days", "in 1 day"]
+    assert EN.when(due, due) == "today"
+    assert [EN.when(due, date(2027, 3, d)) for d in (2, 3)] == ["1 day ago", "2 days ago"]
+    assert (NB.date(due), EN.date(due)) == ("01.03.2027", "1 Mar 2027")
+
+
+# Words that give away a Norwegian sentence (whole words, so English ones that contain them,
+# "term" in "determined", do not count).
+NORWEGIAN_WORDS = {"og", "er", "ikke", "dager", "dag", "om", "siden", "frist", "fristen",
+                   "levering", "avtalen", "pasienter", "saker", "søknaden", "revurdering",
+                   "ingen", "skal", "til", "fra", "med", "av", "i", "på"}
+
+
+@pytest.fixture
+def demo(cli):  # type: ignore[no-untyped-def]
+    """The demo as `make run` leaves it (copied from a database seeded once, tests/conftest.py)."""
+    return cli
+
+
+def test_every_flag_of_the_demo_says_why_in_english_too(demo, client, mailbox):
+    # The demo's own dates (review dates, deliveries, agreements) raise most kinds on its day
+    # (the seed sweeps; today's sweep rewrites the words if the day has moved on).
+    sweep(client, today().isoformat())
+    raised = flags(client)
+    assert len({f["kind"] for f in raised}) >= 5
+    sources = client.get("/api/v1/data-sources?limit=500").get_json()["items"]
+    source_words = set(re.findall(r"[a-zæøå]+", " ".join(d["name"] for d in sources).lower()))
+    for flag in raised:
+        english = flag["message_en"]
+        assert english and english != flag["message"], flag
+        words = set(re.findall(r"[a-zæøå]+", english.lower()))
+        # The names of data sources, methods and the phase-out steps' own text stay as written.
+        names = source_words | set(re.findall(r"[a-zæøå]+", " ".join(
+            str(v) for v in flag["facts"].values() if isinstance(v, str)).lower()))
+        assert not (words & NORWEGIAN_WORDS) - names, (flag["kind"], english)

@@ -4,7 +4,7 @@ with a reason from its rows, as the API's own operations store it."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from tests.factories import create_temporary_introduction, post_current
 from tests.flags.helpers import flags, free_port, sweep
 from tests.web.conftest import csrf_of
 from tracker.flags.enums import KIND_LABELS, FlagKind
+from tracker.flags.say import EN, NB
 from tracker.timeutil import today
 
 ME = "secretariat-web@example.org"
@@ -80,6 +81,33 @@ def test_the_work_list_shows_every_open_flag_labelled_with_its_introduction(
     assert 'id="ack-form-' in first and 'id="snooze-form-' in first
     english = browser_as("secretariat").page("/arbeid/varsler?lang=en")
     assert "Reassessment approaching" in english and "Acknowledge the flag" in english
+
+
+def test_the_english_work_list_says_why_in_english_and_the_words_follow_the_days(
+        browser_as, client, raised):
+    upcoming, overdue = raised["upcoming"], raised["overdue"]
+    english = browser_as("secretariat").page("/arbeid/varsler?lang=en")
+    due = date.fromisoformat(upcoming["due_date"])
+    row = _row(english, upcoming["id"])
+    assert f"Reassessment due {EN.date(due)} (in 30 days)." in _visible(row)
+    assert "forfaller" not in row and 'lang="nb"' not in row
+    passed = date.fromisoformat(overdue["due_date"])
+    assert (f"The reassessment was due {EN.date(passed)} (10 days overdue), and no reassessment "
+            "decision has been made.") in _visible(_row(english, overdue["id"]))
+    assert upcoming["message"] == f"Revurdering forfaller {NB.date(due)} (om 30 dager)."
+
+    # The next morning's sweep rewrites the words, not the version: an acknowledgement typed
+    # against the flag as it was read yesterday still goes in.
+    sweep(client, (today() + timedelta(days=1)).isoformat())
+    after = client.get(f"/api/v1/flags/{upcoming['id']}").get_json()
+    assert after["message"] == f"Revurdering forfaller {NB.date(due)} (om 29 dager)."
+    assert after["message_en"] == f"Reassessment due {EN.date(due)} (in 29 days)."
+    assert after["version"] == upcoming["version"]
+    acknowledged = client.post(f"/api/v1/flags/{upcoming['id']}/acknowledge",
+                               json={"version": upcoming["version"], "reason": "Bestilt."})
+    assert acknowledged.status_code == 200, acknowledged.get_json()
+    norwegian = browser_as("secretariat").page("/arbeid/varsler")
+    assert "om 29 dager" in _row(norwegian, upcoming["id"])
 
 
 def test_every_flag_kind_has_a_label_in_both_languages():

@@ -61,6 +61,16 @@ TYPE_NB: dict[str, str] = {
     AgreementType.payment_by_result: "resultatbasert betaling",
     AgreementType.coverage_with_evidence: "dekning med evidensutvikling",
 }
+TYPE_EN: dict[str, str] = {
+    AgreementType.flat_discount: "flat discount",
+    AgreementType.price_volume: "price–volume",
+    AgreementType.volume_discount: "volume discount",
+    AgreementType.cap: "cap",
+    AgreementType.indication_based: "indication-based price",
+    AgreementType.weighted_discount: "weighted discount",
+    AgreementType.payment_by_result: "payment by result",
+    AgreementType.coverage_with_evidence: "coverage with evidence development",
+}
 STATUS_NB: dict[str, str] = {
     AgreementStatus.draft: "utkast",
     AgreementStatus.active: "aktiv",

@@ -50,6 +50,26 @@ KIND_LABELS: dict[str, str] = {
     FlagKind.cap_exceeded: "Utgiftene har passert taket i avtalen",
     FlagKind.pending_overdue: "Pasienter avventer vurdering uten nye data",
 }
+KIND_LABELS_EN: dict[str, str] = {
+    FlagKind.review_upcoming: "Reassessment approaching",
+    FlagKind.review_overdue: "Reassessment overdue",
+    FlagKind.data_delivery_due: "Data delivery approaching",
+    FlagKind.data_delivery_overdue: "Data delivery overdue",
+    FlagKind.outcome_divergence: "Outcomes differ from the assumptions",
+    FlagKind.agreement_expiring: "Price agreement expiring",
+    FlagKind.volume_threshold: "Patient volume passes a tier of the price–volume agreement",
+    FlagKind.analysis_plan_missing: "Analysis plan missing",
+    FlagKind.phaseout_deadline: "Deadline in a phase-out plan",
+    FlagKind.renegotiation_due: "Renegotiation deadline",
+    FlagKind.committee_papers_due: "Papers for the assessment committee",
+    FlagKind.access_check_waiting: "Application waiting for the completeness check",
+    FlagKind.access_no_meeting: "Application with no committee meeting within 14 days",
+    FlagKind.subgroup_assessment_suggested: "Consider a subgroup assessment",
+    FlagKind.settlement_due: "Settlement due",
+    FlagKind.cap_approaching: "Spending approaching the agreement's cap",
+    FlagKind.cap_exceeded: "Spending past the agreement's cap",
+    FlagKind.pending_overdue: "Patients pending without new data",
+}
 
 
 class SubjectType(StrEnum):

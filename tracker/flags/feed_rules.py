@@ -38,15 +38,14 @@ from tracker.flags.rules import (
     introduction_link,
     method_label,
     rule,
-    when,
 )
+from tracker.flags.say import EN, NB
 from tracker.introductions.enums import Endpoint, IntroductionStatus
 from tracker.introductions.models import Milestone, ModelAssumption, TemporaryIntroduction
 from tracker.methods.models import Method
 from tracker.outcomes import service as outcomes_service
 from tracker.outcomes import wording
 from tracker.settings import Settings
-from tracker.timeutil import nb_date
 
 log = logging.getLogger(__name__)
 
@@ -112,22 +111,33 @@ def data_deliveries(session: Session, as_of: date, settings: Settings) -> list[F
         if milestone_covered(milestone, cuts):
             continue
         due = milestone.expected_date
-        wanted = f" med datakutt {nb_date(milestone.data_cut)}" if milestone.data_cut else ""
+        cut = milestone.data_cut
+        wanted = f" med datakutt {NB.date(cut)}" if cut else ""
+        wanted_en = f" with data cut {EN.date(cut)}" if cut else ""
         latest = cuts.get((milestone.introduction_id, milestone.data_source_id))
         if due < as_of:
             kind = FlagKind.data_delivery_overdue
-            message = (f"Datalevering fra {source.name}{wanted} skulle vært levert {nb_date(due)} "
-                       f"({when(due, as_of)}), og ingen levering dekker den.")
+            message = (f"Datalevering fra {source.name}{wanted} skulle vært levert {NB.date(due)} "
+                       f"({NB.when(due, as_of)}), og ingen levering dekker den.")
+            message_en = (f"A delivery from {source.name}{wanted_en} was due {EN.date(due)} "
+                          f"({EN.when(due, as_of)}), and no delivery covers it.")
         else:
             kind = FlagKind.data_delivery_due
-            message = (f"Datalevering fra {source.name}{wanted} forventes {nb_date(due)} "
-                       f"({when(due, as_of)}).")
-        message += (f" Siste levering fra {source.name} har datakutt {nb_date(latest)}." if latest
-                    else f" Ingen levering fra {source.name} er importert.")
+            message = (f"Datalevering fra {source.name}{wanted} forventes {NB.date(due)} "
+                       f"({NB.when(due, as_of)}).")
+            message_en = (f"A delivery from {source.name}{wanted_en} is expected "
+                          f"{EN.date(due)} ({EN.when(due, as_of)}).")
+        if latest:
+            message += f" Siste levering fra {source.name} har datakutt {NB.date(latest)}."
+            message_en += f" The latest delivery from {source.name} has data cut {EN.date(latest)}."
+        else:
+            message += f" Ingen levering fra {source.name} er importert."
+            message_en += f" No delivery from {source.name} has been imported."
         found.append(FlagCandidate(
             kind=kind, subject_type=SubjectType.milestone, subject_id=milestone.id,
             introduction_id=milestone.introduction_id,
             link=introduction_link(milestone.introduction_id), message=message,
+            message_en=message_en,
             facts={"method": method_label(method), "data_source": source.code,
                    "description": milestone.description,
                    "responsible_party": milestone.responsible_party,
@@ -209,15 +219,22 @@ def volume_thresholds(session: Session, as_of: date, settings: Settings) -> list
                                    threshold)
         message = (f"Pasientvolumet i pris–volum-avtalen nådde trinnet fra {threshold} pasienter "
                    f"(trinn {tier + 1} av {len(thresholds)})"
-                   f"{f' den {nb_date(reached_on)}' if reached_on else ''}, i avtaleåret som "
-                   f"startet {nb_date(year_start)}. Per {nb_date(as_of)} har {count} pasienter "
+                   f"{f' den {NB.date(reached_on)}' if reached_on else ''}, i avtaleåret som "
+                   f"startet {NB.date(year_start)}. Per {NB.date(as_of)} har {count} pasienter "
                    "startet behandling i avtaleåret.")
         message += (f" Neste trinn er {next_threshold} pasienter." if next_threshold is not None
                     else " Det er avtalens høyeste trinn.")
+        message_en = (f"The patient volume of the price–volume agreement reached the tier from "
+                      f"{threshold} patients (tier {tier + 1} of {len(thresholds)})"
+                      f"{f' on {EN.date(reached_on)}' if reached_on else ''}, in the agreement "
+                      f"year that began {EN.date(year_start)}. As of {EN.date(as_of)}, {count} "
+                      "patients have started treatment in the agreement year.")
+        message_en += (f" The next tier is {next_threshold} patients."
+                       if next_threshold is not None else " It is the agreement's highest tier.")
         found.append(FlagCandidate(
             kind=FlagKind.volume_threshold, subject_type=SubjectType.agreement,
             subject_id=agreement.id, introduction_id=agreement.introduction_id,
-            link=f"{API}/agreements/{agreement.id}", message=message,
+            link=f"{API}/agreements/{agreement.id}", message=message, message_en=message_en,
             facts={"method": method_label(method), "agreement_type": agreement.type,
                    "patients": count, "tier": tier + 1, "tiers": len(thresholds),
                    "tier_min_patients": threshold, "next_tier_min_patients": next_threshold,
@@ -297,14 +314,19 @@ def outcome_divergence(session: Session, as_of: date, settings: Settings) -> lis
         if not concerns:
             continue
         flagged = list(concerns)
-        data = ", ".join(f"{source_names[code]} datakutt {nb_date(date.fromisoformat(cut))}"
-                         for code, cut in sorted(cuts[intro.id].items()))
+        delivered = [(source_names[code], date.fromisoformat(cut))
+                     for code, cut in sorted(cuts[intro.id].items())]
+        data = ", ".join(f"{name} datakutt {NB.date(cut)}" for name, cut in delivered)
+        data_en = ", ".join(f"{name} data cut {EN.date(cut)}" for name, cut in delivered)
         review = intro.review_date
         found.append(FlagCandidate(
             kind=FlagKind.outcome_divergence, subject_type=SubjectType.introduction,
             subject_id=intro.id, introduction_id=intro.id, link=introduction_link(intro.id),
             message=(f"Registerdataene ({data}) {wording.divergence_text(concerns)} Revurdering "
-                     f"{nb_date(review)} ({when(review, as_of)})."),
+                     f"{NB.date(review)} ({NB.when(review, as_of)})."),
+            message_en=(f"The registry data ({data_en}) "
+                        f"{wording.divergence_text(concerns, 'en')} Reassessment "
+                        f"{EN.date(review)} ({EN.when(review, as_of)})."),
             facts={"method": method_label(method), "endpoints": flagged,
                    "rules": {e: rules[e] for e in flagged}, "verdicts": verdicts,
                    "meanings": {e: wording.meaning(e, k).code for e, k in concerns.items()},

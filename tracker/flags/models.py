@@ -39,6 +39,7 @@ class Flag(VersionChecked, SQLModel, table=True):
     )
     link: str = Field(max_length=300, description="API path of the subject.")
     message: str = Field(sa_type=sa.Text)
+    message_en: str | None = Field(default=None, sa_type=sa.Text)
     facts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     due_date: date | None = Field(default=None, index=True)
     opened_on: date = Field(description="The sweep date (as_of) that raised the flag.")

@@ -13,12 +13,14 @@ How to add a rule (`tracker.flags.feed_rules.data_deliveries` is the full versio
         \"\"\"Milestones near or past their date that no delivery from their source covers.\"\"\"
         return [FlagCandidate(kind=..., subject_type=SubjectType.milestone, subject_id=m.id,
                               introduction_id=m.introduction_id, link=introduction_link(...),
-                              message="...", facts={...}, due_date=m.expected_date), ...]
+                              message="...", message_en="...", facts={...},
+                              due_date=m.expected_date), ...]
 
 Put it in this module, or in the owning domain and add that module's name to `RULE_MODULES` so its
 decorator runs. Kinds without a registered rule are never closed by the sweep, so a new rule is
-the only change needed. Write `message` in Norwegian for users, and put the dates and numbers
-behind it in `facts` (JSON-safe values: ISO date strings, ints, floats, short strings).
+the only change needed. Write `message` in Norwegian and `message_en` in English for users
+(`tracker.flags.say`), and put the dates and numbers behind them in `facts` (JSON-safe values:
+ISO date strings, ints, floats, short strings).
 """
 
 from __future__ import annotations
@@ -31,17 +33,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tracker.agreements.enums import TYPE_NB, AgreementStatus
+from tracker.agreements.enums import TYPE_EN, TYPE_NB, AgreementStatus
 from tracker.agreements.models import PriceAgreement
 from tracker.decisions.models import Decision
 from tracker.flags.enums import FlagKind, SubjectType
+from tracker.flags.say import EN, NB
 from tracker.introductions.enums import IntroductionStatus
 from tracker.introductions.models import AnalysisPlanVersion, TemporaryIntroduction
 from tracker.methods.models import Method
-from tracker.reassessments.enums import STATE_LABELS, CaseState
+from tracker.reassessments.enums import STATE_LABELS, STATE_LABELS_EN, CaseState
 from tracker.reassessments.models import PhaseOutPlan, PhaseOutStep, ReassessmentCase
 from tracker.settings import Settings
-from tracker.timeutil import nb_date
 
 API = "/api/v1"
 
@@ -55,7 +57,8 @@ class FlagCandidate:
     subject_id: int
     introduction_id: int | None
     link: str
-    message: str
+    message: str  # Norwegian (the API, the e-mails and the Norwegian pages)
+    message_en: str  # the same in English (`tracker.flags.say` writes both)
     facts: dict[str, Any] = field(default_factory=dict)
     due_date: date | None = None
 
@@ -115,21 +118,6 @@ def load_rules() -> list[Rule]:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def days_nb(count: int) -> str:
-    """A number of days in Norwegian: '1 dag', '2 dager'."""
-    return f"{count} {'dag' if abs(count) == 1 else 'dager'}"
-
-
-def when(due: date, as_of: date) -> str:
-    """Say in Norwegian how far a date is from the sweep date: 'om 97 dager', 'i dag', ..."""
-    days = (due - as_of).days
-    if days == 0:
-        return "i dag"
-    if days > 0:
-        return f"om {days_nb(days)}"
-    return f"for {days_nb(-days)} siden"
-
-
 def introduction_link(introduction_id: int) -> str:
     return f"{API}/introductions/{introduction_id}"
 
@@ -172,18 +160,22 @@ def review_deadlines(session: Session, as_of: date, settings: Settings) -> list[
         days = (intro.review_date - as_of).days
         if days > settings.review_lead_days:
             continue
+        due = intro.review_date
         if days < 0:
             kind = FlagKind.review_overdue
-            message = (f"Revurderingen skulle vært gjennomført {nb_date(intro.review_date)} "
-                       f"({days_nb(-days)} over fristen), og ingen revurderingsbeslutning er "
+            message = (f"Revurderingen skulle vært gjennomført {NB.date(due)} "
+                       f"({NB.days(-days)} over fristen), og ingen revurderingsbeslutning er "
                        "fattet.")
+            message_en = (f"The reassessment was due {EN.date(due)} ({EN.days(-days)} overdue), "
+                          "and no reassessment decision has been made.")
         else:
             kind = FlagKind.review_upcoming
-            due = intro.review_date
-            message = f"Revurdering forfaller {nb_date(due)} ({when(due, as_of)})."
+            message = f"Revurdering forfaller {NB.date(due)} ({NB.when(due, as_of)})."
+            message_en = f"Reassessment due {EN.date(due)} ({EN.when(due, as_of)})."
         found.append(FlagCandidate(
             kind=kind, subject_type=SubjectType.introduction, subject_id=intro.id,
             introduction_id=intro.id, link=introduction_link(intro.id), message=message,
+            message_en=message_en,
             facts={"method": method_label(method), "review_date": intro.review_date.isoformat(),
                    "introduction_status": str(intro.status),
                    **_date_facts(intro.review_date, as_of, settings.review_lead_days)},
@@ -208,16 +200,21 @@ def expiring_agreements(session: Session, as_of: date, settings: Settings) -> li
     for agreement, method in rows:
         assert agreement.id is not None and agreement.end_date is not None
         end = agreement.end_date
+        kind_nb, kind_en = TYPE_NB[agreement.type], TYPE_EN[agreement.type]
         if end >= as_of:
-            message = (f"Prisavtalen ({TYPE_NB[agreement.type]}) utløper {nb_date(end)} "
-                       f"({when(end, as_of)}).")
+            message = (f"Prisavtalen ({kind_nb}) utløper {NB.date(end)} "
+                       f"({NB.when(end, as_of)}).")
+            message_en = (f"The price agreement ({kind_en}) ends {EN.date(end)} "
+                          f"({EN.when(end, as_of)}).")
         else:
-            message = (f"Prisavtalen ({TYPE_NB[agreement.type]}) utløp {nb_date(end)} "
-                       f"({when(end, as_of)}), men står fortsatt som aktiv.")
+            message = (f"Prisavtalen ({kind_nb}) utløp {NB.date(end)} "
+                       f"({NB.when(end, as_of)}), men står fortsatt som aktiv.")
+            message_en = (f"The price agreement ({kind_en}) ended {EN.date(end)} "
+                          f"({EN.when(end, as_of)}) but is still marked active.")
         found.append(FlagCandidate(
             kind=FlagKind.agreement_expiring, subject_type=SubjectType.agreement,
             subject_id=agreement.id, introduction_id=agreement.introduction_id,
-            link=f"{API}/agreements/{agreement.id}", message=message,
+            link=f"{API}/agreements/{agreement.id}", message=message, message_en=message_en,
             facts={"method": method_label(method), "agreement_type": agreement.type,
                    "start_date": agreement.start_date.isoformat(), "end_date": end.isoformat(),
                    **_date_facts(end, as_of, settings.agreement_expiry_days)},
@@ -242,10 +239,14 @@ def missing_analysis_plans(
             kind=FlagKind.analysis_plan_missing, subject_type=SubjectType.introduction,
             subject_id=intro.id, introduction_id=intro.id, link=introduction_link(intro.id),
             message=(f"Ingen analyseplan er registrert "
-                     f"{days_nb((as_of - decision.decision_date).days)} "
+                     f"{NB.days((as_of - decision.decision_date).days)} "
                      "etter beslutningen om midlertidig innføring "
-                     f"{nb_date(decision.decision_date)} "
-                     f"(frist {nb_date(deadline)})."),
+                     f"{NB.date(decision.decision_date)} "
+                     f"(frist {NB.date(deadline)})."),
+            message_en=(f"No analysis plan has been registered "
+                        f"{EN.days((as_of - decision.decision_date).days)} after the decision "
+                        f"on temporary introduction of {EN.date(decision.decision_date)} "
+                        f"(deadline {EN.date(deadline)})."),
             facts={"method": method_label(method),
                    "decision_date": decision.decision_date.isoformat(),
                    "grace_days": settings.analysis_plan_grace_days,
@@ -272,15 +273,19 @@ def phaseout_deadlines(session: Session, as_of: date, settings: Settings) -> lis
     for step, plan, method in rows:
         assert step.id is not None
         due = step.due_date
+        # The step's description is the user's own text (in Norwegian) in both languages.
         if due >= as_of:
-            message = f"{step.description} Frist {nb_date(due)} ({when(due, as_of)})."
+            message = f"{step.description} Frist {NB.date(due)} ({NB.when(due, as_of)})."
+            message_en = f"{step.description} Deadline {EN.date(due)} ({EN.when(due, as_of)})."
         else:
-            message = (f"{step.description} Fristen {nb_date(due)} er passert ({when(due, as_of)}) "
-                       "uten at steget er markert utført.")
+            message = (f"{step.description} Fristen {NB.date(due)} er passert "
+                       f"({NB.when(due, as_of)}) uten at steget er markert utført.")
+            message_en = (f"{step.description} The deadline {EN.date(due)} has passed "
+                          f"({EN.when(due, as_of)}) without the step being marked done.")
         found.append(FlagCandidate(
             kind=FlagKind.phaseout_deadline, subject_type=SubjectType.phaseout_step,
             subject_id=step.id, introduction_id=plan.introduction_id,
-            link=f"{API}/phaseout-plans/{plan.id}", message=message,
+            link=f"{API}/phaseout-plans/{plan.id}", message=message, message_en=message_en,
             facts={"method": method_label(method), "plan_id": plan.id, "step": step.key,
                    "outcome": plan.outcome,
                    **_date_facts(due, as_of, settings.followup_lead_days)},
@@ -310,12 +315,15 @@ def renegotiation_deadlines(
         assert case.id is not None and case.due_date is not None
         due = case.due_date
         verb = "skal være ferdig" if due >= as_of else "skulle vært ferdig"
+        verb_en = "is to be completed" if due >= as_of else "was to be completed"
         found.append(FlagCandidate(
             kind=FlagKind.renegotiation_due, subject_type=SubjectType.reassessment,
             subject_id=case.id, introduction_id=case.introduction_id,
             link=f"{API}/reassessments/{case.id}",
-            message=(f"Reforhandlingen {verb} {nb_date(due)} ({when(due, as_of)}); saken står i "
-                     f"steget «{STATE_LABELS[case.state]}»."),
+            message=(f"Reforhandlingen {verb} {NB.date(due)} ({NB.when(due, as_of)}); saken står "
+                     f"i steget «{STATE_LABELS[case.state]}»."),
+            message_en=(f"The renegotiation {verb_en} {EN.date(due)} ({EN.when(due, as_of)}); "
+                        f"the case is at the step “{STATE_LABELS_EN[case.state]}”."),
             facts={"method": method_label(method), "case_state": case.state,
                    "follows_case_id": case.follows_case_id,
                    **_date_facts(due, as_of, settings.followup_lead_days)},

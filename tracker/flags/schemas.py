@@ -60,6 +60,9 @@ class FlagRead(BaseModel):
     link: str = Field(description="API path of the flag's subject.")
     introduction_link: str | None
     message: str = Field(description="Why the flag is raised, in Norwegian.")
+    message_en: str | None = Field(
+        description="The same in English (null for a flag not rewritten since it was raised "
+                    "before the English wording existed; the next sweep writes it).")
     facts: dict[str, Any] = Field(description="The dates and numbers behind the flag.")
     details_withheld: bool = Field(
         description="True if the message, the facts drawn from a confidential price agreement "
@@ -92,6 +95,8 @@ def flag_read(flag: Flag, *, confidential: bool) -> FlagRead:
         **flag.model_dump(),
         **({"acknowledged_reason": None, "snoozed_reason": None} if withheld else {}),
         "message": visibility.message(flag.kind, flag.message, confidential=confidential),
+        "message_en": visibility.message_en(flag.kind, flag.message_en,
+                                            confidential=confidential),
         "facts": visibility.facts(flag.kind, flag.facts, confidential=confidential),
         "details_withheld": withheld,
         "kind_label": KIND_LABELS.get(flag.kind, flag.kind),
@@ -105,6 +110,7 @@ class FlagBrief(BaseModel):
     kind: FlagKind
     kind_label: str
     message: str
+    message_en: str | None
     link: str
     due_date: date | None
     is_open: bool
@@ -129,6 +135,8 @@ def notification_read(note: Notification, flag: Flag, *, confidential: bool) -> 
         "flag": {"id": flag.id, "kind": flag.kind,
                  "kind_label": KIND_LABELS.get(flag.kind, flag.kind),
                  "message": visibility.message(flag.kind, flag.message, confidential=confidential),
+                 "message_en": visibility.message_en(flag.kind, flag.message_en,
+                                                     confidential=confidential),
                  "link": flag.link, "due_date": flag.due_date,
                  "is_open": flag.closed_at is None},
     })

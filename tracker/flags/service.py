@@ -52,6 +52,7 @@ def _insert_open(session: Session, candidate: FlagCandidate, as_of: date) -> int
         "introduction_id": candidate.introduction_id,
         "link": candidate.link,
         "message": candidate.message,
+        "message_en": candidate.message_en,
         "facts": candidate.facts,
         "due_date": candidate.due_date,
         "opened_on": as_of,
@@ -114,11 +115,24 @@ def sweep(
             session.execute(
                 sa.update(Flag)
                 .where(col(Flag.id) == existing.id, col(Flag.closed_at).is_(None))
-                .values(message=candidate.message, facts=candidate.facts,
-                        due_date=candidate.due_date, version=col(Flag.version) + 1),
+                .values(message=candidate.message, message_en=candidate.message_en,
+                        facts=candidate.facts, due_date=candidate.due_date,
+                        version=col(Flag.version) + 1),
                 execution_options={"synchronize_session": "fetch"},
             )
             report.refreshed.append(existing.id)
+        elif (existing.message, existing.message_en) != (candidate.message,
+                                                         candidate.message_en):
+            # Only the words changed ("in 3 days" a day later, an English wording added): no new
+            # version, so an acknowledgement typed before the morning's sweep is not refused.
+            assert existing.id is not None
+            session.execute(
+                sa.update(Flag)
+                .where(col(Flag.id) == existing.id, col(Flag.closed_at).is_(None))
+                .values(message=candidate.message, message_en=candidate.message_en,
+                        facts=candidate.facts),
+                execution_options={"synchronize_session": "fetch"},
+            )
     managed = {str(kind) for item in registry for kind in item.kinds}
     gone = [f.id for key, f in sorted(open_flags.items())
             if f.kind in managed and key not in wanted and f.id is not None]

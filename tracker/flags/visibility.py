@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.flags.enums import KIND_LABELS, FlagKind
+from tracker.flags.enums import KIND_LABELS, KIND_LABELS_EN, FlagKind
 
 CONFIDENTIAL_KINDS = frozenset({
     FlagKind.agreement_expiring, FlagKind.volume_threshold, FlagKind.renegotiation_due,
@@ -34,10 +34,13 @@ HIDDEN_KINDS = frozenset({FlagKind.volume_threshold, FlagKind.cap_approaching,
 # Facts of those flags that say nothing about the terms.
 OPEN_FACTS = frozenset({"method", "agreement_type", "checked_on", "case_state"})
 # Fields of a flag left out for such readers (the reasons are typed by those who may see).
-WITHHELD_FIELDS = frozenset({"message", "facts", "acknowledged_reason", "snoozed_reason"})
+WITHHELD_FIELDS = frozenset({"message", "message_en", "facts", "acknowledged_reason",
+                             "snoozed_reason"})
 # ... and in addition for a hidden kind, the dates that tell when a tier was reached.
 HIDDEN_DATES = frozenset({"due_date", "opened_on", "opened_at"})
 WITHHELD_NOTE = "Detaljene er konfidensielle (prisavtale); de vises for roller med tilgang."
+WITHHELD_NOTE_EN = ("The details are confidential (price agreement); they are shown to roles "
+                    "with access.")
 
 
 def withheld(kind: str, *, confidential: bool) -> bool:
@@ -49,6 +52,14 @@ def message(kind: str, text: str, *, confidential: bool) -> str:
     """The flag's message, or its kind's label and a note when the reader may not see it."""
     if withheld(kind, confidential=confidential):
         return f"{KIND_LABELS.get(kind, kind)}. {WITHHELD_NOTE}"
+    return text
+
+
+def message_en(kind: str, text: str | None, *, confidential: bool) -> str | None:
+    """The flag's English message (None for a flag raised before there was one), or its kind's
+    label and a note when the reader may not see it."""
+    if withheld(kind, confidential=confidential):
+        return f"{KIND_LABELS_EN.get(kind, kind)}. {WITHHELD_NOTE_EN}"
     return text
 
 

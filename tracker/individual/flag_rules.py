@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from tracker.flags.enums import FlagKind, SubjectType
-from tracker.flags.rules import API, FlagCandidate, days_nb, method_label, rule, when
+from tracker.flags.rules import API, FlagCandidate, method_label, rule
+from tracker.flags.say import EN, NB
 from tracker.individual.committee import agenda, papers_deadline
 from tracker.individual.diagnosis import CHAPTER_TITLES
 from tracker.individual.enums import CaseState, Scheme
@@ -26,7 +27,6 @@ from tracker.individual.models import AccessCase, AccessCaseStep, CommitteeMeeti
 from tracker.individual.workdays import working_days_between
 from tracker.methods.models import Method
 from tracker.settings import Settings
-from tracker.timeutil import nb_date
 
 PAPERS_LEAD_DAYS = 3
 NO_MEETING_DAYS = 14
@@ -36,8 +36,11 @@ def _case_link(case_id: int | None) -> str:
     return f"{API}/access-cases/{case_id}"
 
 
-def _case_label(case: AccessCase) -> str:
-    return case.reference or f"sak {case.id} fra {case.sending_trust}"
+def _case_label(case: AccessCase, lang: str = "nb") -> str:
+    if case.reference:
+        return case.reference
+    return (f"case {case.id} from {case.sending_trust}" if lang == "en"
+            else f"sak {case.id} fra {case.sending_trust}")
 
 
 @rule(FlagKind.committee_papers_due)
@@ -58,9 +61,12 @@ def committee_papers(session: Session, as_of: date, settings: Settings) -> list[
             kind=FlagKind.committee_papers_due, subject_type=SubjectType.committee_meeting,
             subject_id=meeting.id, introduction_id=None,
             link=f"{API}/committee/meetings/{meeting.id}",
-            message=(f"Sakspapirene til vurderingskomitéens møte {nb_date(meeting.held_on)} "
-                     f"({len(cases)} sak{'er' if len(cases) != 1 else ''}) skal sendes senest "
-                     f"{nb_date(deadline)}, {when(deadline, as_of)}."),
+            message=(f"Sakspapirene til vurderingskomitéens møte {NB.date(meeting.held_on)} "
+                     f"({NB.count(len(cases), 'sak', 'saker')}) skal sendes senest "
+                     f"{NB.date(deadline)}, {NB.when(deadline, as_of)}."),
+            message_en=(f"The papers for the committee's meeting of {EN.date(meeting.held_on)} "
+                        f"({EN.count(len(cases), 'case', 'cases')}) are to be sent "
+                        f"by {EN.date(deadline)}, {EN.when(deadline, as_of)}."),
             facts={"meeting": meeting.held_on.isoformat(), "deadline": deadline.isoformat(),
                    "cases": len(cases)},
             due_date=deadline))
@@ -98,8 +104,11 @@ def completeness_waiting(session: Session, as_of: date, settings: Settings) -> l
         out.append(FlagCandidate(
             kind=FlagKind.access_check_waiting, subject_type=SubjectType.access_case,
             subject_id=case.id, introduction_id=None, link=_case_link(case.id),
-            message=(f"Søknaden {_case_label(case)} ble mottatt {nb_date(received)} og har "
+            message=(f"Søknaden {_case_label(case)} ble mottatt {NB.date(received)} og har "
                      f"ventet {waited} virkedager på kompletthetskontroll (grense {limit})."),
+            message_en=(f"The application {_case_label(case, 'en')} was received "
+                        f"{EN.date(received)} and has waited {waited} working days for the "
+                        f"completeness check (limit {limit})."),
             facts={"received": received.isoformat(), "working_days": waited, "limit": limit},
             due_date=received))
     return out
@@ -124,8 +133,11 @@ def waiting_for_meeting(session: Session, as_of: date, settings: Settings) -> li
         kind=FlagKind.access_no_meeting, subject_type=SubjectType.access_case,
         subject_id=case.id or 0, introduction_id=None, link=_case_link(case.id),
         message=(f"Søknaden {_case_label(case)} er klar for vurderingskomitéen, men ingen møte "
-                 f"innen {days_nb(NO_MEETING_DAYS)} kan ta den (komitéen møtes hver annen uke). "
+                 f"innen {NB.days(NO_MEETING_DAYS)} kan ta den (komitéen møtes hver annen uke). "
                  "Planlegg et møte."),
+        message_en=(f"The application {_case_label(case, 'en')} is ready for the committee, but "
+                    f"no meeting within {EN.days(NO_MEETING_DAYS)} can take it (the committee "
+                    "meets every other week). Plan a meeting."),
         facts={"horizon": horizon.isoformat()}, due_date=horizon) for case in cases]
 
 
@@ -151,6 +163,8 @@ def recurring_cases(session: Session, as_of: date, settings: Settings) -> list[F
         assert method is not None
         where = ", ".join(f"{count} i kapittel {chapter} ({CHAPTER_TITLES.get(chapter, '')})"
                           for chapter, count in chapters)
+        # The ICD-10 chapter titles are kept in Norwegian only; the English names the chapter.
+        where_en = ", ".join(f"{count} in ICD-10 chapter {chapter}" for chapter, count in chapters)
         out.append(FlagCandidate(
             kind=FlagKind.subgroup_assessment_suggested, subject_type=SubjectType.method,
             subject_id=method_id, introduction_id=None,
@@ -158,6 +172,9 @@ def recurring_cases(session: Session, as_of: date, settings: Settings) -> list[F
             message=(f"Saker om individuell tilgang til {method_label(method)} det siste året: "
                      f"{where}. Like saker kan tyde på at en vurdering på gruppenivå (en "
                      "undergruppevurdering i Nye metoder eller et gruppeunntak) er aktuell."),
+            message_en=(f"Individual-access cases for {method_label(method)} in the last year: "
+                        f"{where_en}. Similar cases may mean that an assessment at group level "
+                        "(a subgroup assessment in Nye metoder or a group exception) is due."),
             facts={"cases": sum(n for _c, n in chapters),
                    "chapters": [c for c, _n in chapters], "since": start.isoformat()},
             due_date=None))

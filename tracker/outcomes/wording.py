@@ -480,9 +480,9 @@ være påvirket av dataene.'
 # --- the divergence flag -------------------------------------------------------------------------
 
 
-def divergence_text(kinds: Mapping[str, str]) -> str:
-    """The middle of the outcome-divergence flag's message (Norwegian), for the endpoints whose
-    verdict is a concern (``kinds``: endpoint -> kind); starts with a verb, ends with a full stop.
+def divergence_text(kinds: Mapping[str, str], lang: Lang = "nb") -> str:
+    """The middle of the outcome-divergence flag's message, for the endpoints whose verdict is
+    a concern (``kinds``: endpoint -> kind); starts with a verb, ends with a full stop.
 
     Examples
     --------
@@ -494,12 +494,17 @@ antatte kurven gir.'
     other = [(e, k) for e, k in kinds.items() if meaning(e, k).concern and e not in worse]
     parts = []
     if worse:
-        named = ", ".join(endpoint_name(e) for e in worse)
-        parts.append(f"er dårligere enn antatt ved innføringen for {named}: flere hendelser enn "
+        named = ", ".join(endpoint_name(e, lang) for e in worse)
+        parts.append(f"are worse than assumed at introduction for {named}: more events than "
+                     "the assumed curve gives." if lang == "en" else
+                     f"er dårligere enn antatt ved innføringen for {named}: flere hendelser enn "
                      "den antatte kurven gir.")
     for endpoint, kind in other:
         m = meaning(endpoint, kind)
-        verb = "For" if parts else "viser for"
-        parts.append(f"{verb} {endpoint_name(endpoint)}: {m.label['nb'].lower()}. "
-                     f"{m.consequence['nb']}")
+        if lang == "en":
+            verb = "For" if parts else "show for"
+        else:
+            verb = "For" if parts else "viser for"
+        parts.append(f"{verb} {endpoint_name(endpoint, lang)}: {m.label[lang].lower()}. "
+                     f"{m.consequence[lang]}")
     return " ".join(parts)

@@ -36,6 +36,15 @@ STATE_LABELS: dict[str, str] = {
     CaseState.price_negotiation: "Prisforhandling (Sykehusinnkjøp)",
     CaseState.decided: "Besluttet (Beslutningsforum)",
 }
+STATE_LABELS_EN: dict[str, str] = {
+    CaseState.planned: "Planned",
+    CaseState.data_requested: "Data requested",
+    CaseState.data_received: "Data received",
+    CaseState.assessment_ordered: "Assessment ordered (Bestillerforum)",
+    CaseState.assessment_delivered: "Assessment delivered",
+    CaseState.price_negotiation: "Price negotiation (Sykehusinnkjøp)",
+    CaseState.decided: "Decided (Beslutningsforum)",
+}
 
 
 class Outcome(StrEnum):

@@ -21,11 +21,11 @@ from tracker.agreements.models import PriceAgreement
 from tracker.agreements.schemas import CapTerms, PaymentByResultTerms
 from tracker.errors import TrackerError
 from tracker.flags.enums import FlagKind, SubjectType
-from tracker.flags.rules import API, FlagCandidate, days_nb, rule
+from tracker.flags.rules import API, FlagCandidate, rule
+from tracker.flags.say import EN, NB
 from tracker.settings import Settings
 from tracker.settlements.models import Settlement, SettlementLine
 from tracker.settlements.service import PERIOD_MONTHS, period_of
-from tracker.timeutil import nb_date
 
 CAP_WARNING = 0.9
 
@@ -73,8 +73,11 @@ def settlements_due(session: Session, as_of: date, settings: Settings) -> list[F
             kind=FlagKind.settlement_due, subject_type=SubjectType.agreement,
             subject_id=agreement.id, introduction_id=agreement.introduction_id,
             link=_link(agreement),
-            message=(f"Perioden {nb_date(first)}–{nb_date(last)} er ikke gjort opp"
+            message=(f"Perioden {NB.date(first)}–{NB.date(last)} er ikke gjort opp"
                      + (f" ({len(unsettled)} perioder i alt)." if len(unsettled) > 1 else ".")),
+            message_en=(f"The period {EN.date(first)}–{EN.date(last)} has not been settled"
+                        + (f" ({len(unsettled)} periods in all)." if len(unsettled) > 1
+                           else ".")),
             facts={"period_start": first.isoformat(), "period_end": last.isoformat(),
                    "unsettled": len(unsettled)},
             due_date=last + timedelta(days=1)))
@@ -102,10 +105,14 @@ def caps(session: Session, as_of: date, settings: Settings) -> list[FlagCandidat
         out.append(FlagCandidate(
             kind=kind, subject_type=SubjectType.agreement, subject_id=agreement.id or 0,
             introduction_id=agreement.introduction_id, link=_link(agreement),
-            message=(f"Utgiftene i avtaleåret fra {nb_date(reckoning['year_start'])} er "
+            message=(f"Utgiftene i avtaleåret fra {NB.date(reckoning['year_start'])} er "
                      f"{share:.0%} av taket".replace(".", ",") + (
                          f"; {reckoning['excess_nok']:,.0f} kr over taket skal tilbakebetales."
                          .replace(",", " ") if share > 1 else ".")),
+            message_en=(f"Spending in the agreement year from {EN.date(reckoning['year_start'])} "
+                        f"is {share:.0%} of the cap" + (
+                            f"; NOK {reckoning['excess_nok']:,.0f} above the cap is to be repaid."
+                            if share > 1 else ".")),
             facts={"share_of_cap": share, "year": year}, due_date=None))
     return out
 
@@ -134,10 +141,14 @@ def pending_without_data(session: Session, as_of: date,
             kind=FlagKind.pending_overdue, subject_type=SubjectType.agreement,
             subject_id=agreement.id or 0, introduction_id=agreement.introduction_id,
             link=_link(agreement),
-            message=(f"{len(waiting)} pasient{'er' if len(waiting) != 1 else ''} avventer "
+            message=(f"{NB.count(len(waiting), 'pasient', 'pasienter')} avventer "
                      f"vurdering; vinduet endte for mer enn "
-                     f"{days_nb(terms.pending_grace_days)} siden uten nye data. Be om data "
+                     f"{NB.days(terms.pending_grace_days)} siden uten nye data. Be om data "
                      "eller en ny leveranse."),
+            message_en=(f"{EN.count(len(waiting), 'patient', 'patients')} pending "
+                        f"assessment; the window ended more than "
+                        f"{EN.days(terms.pending_grace_days)} ago with no new data. Ask for data "
+                        "or a new delivery."),
             facts={"patients": len(waiting), "oldest_window_end": min(waiting).isoformat()},
             due_date=min(waiting) + timedelta(days=terms.pending_grace_days)))
     return out

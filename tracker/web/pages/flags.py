@@ -23,32 +23,13 @@ from tracker.access import require
 from tracker.auth import current_principal
 from tracker.db import get_session
 from tracker.flags import notify
-from tracker.flags.enums import KIND_LABELS, FlagKind
+from tracker.flags.enums import KIND_LABELS, KIND_LABELS_EN, FlagKind
 from tracker.web import forms
 from tracker.web.lang import current_language, fmt_date
 from tracker.web.text import add, t
 
-_KIND_EN = {
-    FlagKind.review_upcoming: "Reassessment approaching",
-    FlagKind.review_overdue: "Reassessment overdue",
-    FlagKind.data_delivery_due: "Data delivery approaching",
-    FlagKind.data_delivery_overdue: "Data delivery overdue",
-    FlagKind.outcome_divergence: "Outcomes differ from the assumptions",
-    FlagKind.agreement_expiring: "Price agreement expiring",
-    FlagKind.volume_threshold: "Patient volume passes a tier of the price–volume agreement",
-    FlagKind.analysis_plan_missing: "Analysis plan missing",
-    FlagKind.phaseout_deadline: "Deadline in a phase-out plan",
-    FlagKind.renegotiation_due: "Renegotiation deadline",
-    FlagKind.committee_papers_due: "Papers for the assessment committee",
-    FlagKind.access_check_waiting: "Application waiting for the completeness check",
-    FlagKind.access_no_meeting: "Application with no committee meeting within 14 days",
-    FlagKind.subgroup_assessment_suggested: "Consider a subgroup assessment",
-    FlagKind.settlement_due: "Settlement due",
-    FlagKind.cap_approaching: "Spending approaching the agreement's cap",
-    FlagKind.cap_exceeded: "Spending past the agreement's cap",
-    FlagKind.pending_overdue: "Patients pending without new data",
-}
-add({f"enum.flag_kind.{kind.value}": (KIND_LABELS[kind], _KIND_EN[kind]) for kind in FlagKind})
+add({f"enum.flag_kind.{kind.value}": (KIND_LABELS[kind], KIND_LABELS_EN[kind])
+     for kind in FlagKind})
 add({
     "flags.title": ("Varsler", "Flags"),
     "flags.intro": (
