@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.feeds.helpers import upload
 from tests.flags.helpers import flags, sweep
-from tests.settlements.test_api import A, _financial
+from tests.settlements.test_api import PATIENTS, A, _extract, _financial
 
 
 def _settle(client: Any, agreement_id: int, start: str, as_of: str) -> None:
@@ -39,6 +40,24 @@ def test_patients_pending_past_the_grace_period_are_flagged(client, agreement):
     sweep(client, "2026-07-27")
     (pending,) = flags(client, kind="pending_overdue")
     assert pending["message"].startswith("2 pasienter avventer")
+    assert pending["message_en"].startswith("2 patients pending assessment")
+    assert pending["facts"] == {"patients": 2, "oldest_window_end": "2026-05-05"}
+    assert pending["due_date"] == "2026-07-04"  # 60 days after the oldest window's end
+
+
+def test_a_pending_patient_settled_since_by_an_adjustment_is_no_longer_counted(
+        client, agreement):
+    _settle(client, agreement["id"], "2026-04-01", "2026-07-01")  # P05 and P09 pending
+    later = [(*row[:3], "2026-04-15", "", "2026-04-15", "", "") if row[0] == "P09" else row
+             for row in PATIENTS]  # P09 died inside the window: an adjustment next quarter
+    assert upload(client, agreement["intro"]["id"], _extract(later),
+                  data_cut="2026-09-30").status_code == 201
+    _settle(client, agreement["id"], "2026-07-01", "2026-10-01")
+    sweep(client, "2026-10-02")
+    (pending,) = flags(client, kind="pending_overdue")
+    assert pending["message"].startswith("1 pasient avventer")
+    assert pending["message_en"].startswith("1 patient pending")
+    assert pending["facts"] == {"patients": 1, "oldest_window_end": "2026-05-05"}  # P05
 
 
 def test_a_cap_is_flagged_at_ninety_per_cent_and_when_passed(client, as_user):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
@@ -128,27 +129,31 @@ def pending_without_data(session: Session, as_of: date,
         except ValidationError:
             continue
         limit = as_of - timedelta(days=terms.pending_grace_days)
-        lines = session.exec(select(col(SettlementLine.patient_id),
-                                    col(SettlementLine.patient_class),
-                                    col(SettlementLine.window_end))
-                             .where(SettlementLine.agreement_id == agreement.id)
-                             .order_by(col(SettlementLine.id))).all()
-        latest = {pid: (cls, end) for pid, cls, end in lines}
-        waiting = [end for cls, end in latest.values() if cls == "pending" and end < limit]
-        if not waiting:
+        # Each patient's latest line (the highest id), counted in SQL: an agreement of a large
+        # introduction has hundreds of thousands of lines.
+        latest = (select(sa.func.max(SettlementLine.id).label("id"))
+                  .where(SettlementLine.agreement_id == agreement.id)
+                  .group_by(col(SettlementLine.patient_id)).subquery())
+        count, oldest = session.execute(
+            select(sa.func.count(), sa.func.min(SettlementLine.window_end))
+            .join(latest, latest.c.id == SettlementLine.id)
+            .where(SettlementLine.patient_class == "pending",
+                   col(SettlementLine.window_end) < limit)).one()
+        if not count:
             continue
+        waiting = int(count)
         out.append(FlagCandidate(
             kind=FlagKind.pending_overdue, subject_type=SubjectType.agreement,
             subject_id=agreement.id or 0, introduction_id=agreement.introduction_id,
             link=_link(agreement),
-            message=(f"{NB.count(len(waiting), 'pasient', 'pasienter')} avventer "
+            message=(f"{NB.count(waiting, 'pasient', 'pasienter')} avventer "
                      f"vurdering; vinduet endte for mer enn "
                      f"{NB.days(terms.pending_grace_days)} siden uten nye data. Be om data "
                      "eller en ny leveranse."),
-            message_en=(f"{EN.count(len(waiting), 'patient', 'patients')} pending "
+            message_en=(f"{EN.count(waiting, 'patient', 'patients')} pending "
                         f"assessment; the window ended more than "
                         f"{EN.days(terms.pending_grace_days)} ago with no new data. Ask for data "
                         "or a new delivery."),
-            facts={"patients": len(waiting), "oldest_window_end": min(waiting).isoformat()},
-            due_date=min(waiting) + timedelta(days=terms.pending_grace_days)))
+            facts={"patients": waiting, "oldest_window_end": oldest.isoformat()},
+            due_date=oldest + timedelta(days=terms.pending_grace_days)))
     return out
