@@ -240,11 +240,9 @@ def compute(*, cases: pd.DataFrame, suppress: bool, tests: bool = True) -> Stati
         chosen = regional if "region" in by else cases
         out.tables[name] = _table(chosen, by, suppress) if len(chosen) else []
     rates = access_rates.grant_rates(regional, ["region"])
-    out.rates = _records(rates)
-    if suppress:
-        out.rates = hide_small_totals(
-            _records(suppress_outcome_counts(rates, ["region"], low=LOW, high=HIGH).table),
-            ["region"])
+    out.rates = (hide_small_totals(
+        _records(suppress_outcome_counts(rates, ["region"], low=LOW, high=HIGH).table),
+        ["region"]) if suppress else _records(rates))
     population = access_reference.load_population()
     out.population_year = int(population["year"].max())
     resident = cases[cases["residence_region"].notna()]
