@@ -15,7 +15,7 @@ from typing import Any
 from dashboards import i18n
 from dashboards.pages import access_statistics as _access_statistics  # noqa: F401  (its words)
 from tracker.individual import statistics_export
-from tracker.public import service
+from tracker.public import opendata, service
 from tracker.web.pages import access_cases as _access_cases  # noqa: F401  (grp.*)
 from tracker.web.pages import analysis_plan
 from tracker.web.pages import methods as _methods  # noqa: F401  (enum.outcome.*)
@@ -25,23 +25,9 @@ from tracker.web.text import add, t
 
 __all__ = ["DATASETS", "common", "href", "label", "moment"]
 
-# The open datasets, by the name of their download (/offentlig/data/<name>.csv and .json).
-DATASETS: dict[str, tuple[str, str]] = {
-    "introduksjoner": ("Midlertidige innføringer", "Temporary introductions"),
-    "revurderingsdatoer": ("Revurderingsdatoer og endringene av dem",
-                           "Review dates and their changes"),
-    "endepunkter": ("Utfallsmål", "Outcome measures"),
-    "milepaeler": ("Milepæler i datainnsamlingen", "Data-collection milestones"),
-    "leveranser": ("Mottatte registerleveranser", "Registry deliveries received"),
-    "revurderinger": ("Revurderinger og utfall", "Reassessments and outcomes"),
-    "analyseplaner": ("Analyseplaner, alle versjoner", "Analysis plans, every version"),
-    "avtaler": ("Prisavtalenes struktur", "Structure of the price agreements"),
-    "gruppeunntak": ("Gruppeunntak", "Group exceptions"),
-    "tilgangsstatistikk": ("Statistikk over individuell tilgang",
-                           "Individual-access statistics"),
-    "komitevedtak": ("Vurderingskomitéens vedtak, anonymisert",
-                     "The assessment committee's decisions, anonymised"),
-}
+# The open datasets' titles, by the name of their download (/offentlig/data/<name>.csv and
+# .json), as `tracker.public.opendata` defines them.
+DATASETS: dict[str, tuple[str, str]] = {d.name: d.title for d in opendata.DATASETS}
 add({f"pub.data.{name}": pair for name, pair in DATASETS.items()})
 
 add({
