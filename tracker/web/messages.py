@@ -128,7 +128,8 @@ _ISO = r"(\d{4}-\d{2}-\d{2})"
 _HIDDEN_VALUE = "(value not shown: it holds a long run of digits)"
 
 
-def _dmy(iso: str) -> str:
+def dmy(iso: str) -> str:
+    """An ISO date in a service's message as the form asks for it: 2026-12-31 -> 31.12.2026."""
     year, month, day = iso.split("-")
     return f"{day}.{month}.{year}"
 
@@ -160,16 +161,16 @@ simple(r"is empty; every row needs a value here", "Er tom; hver rad må ha en ve
 _feed_rule(r"(.+) is not an ICD-10 code \(e\.g\. C34 or C34\.1\)",
            lambda v: f"{_cell(v)} er ikke en ICD-10-kode (for eksempel C34 eller C34.1).")
 _feed_rule(_ISO + r" is before treatment_start \(" + _ISO + r"\)",
-           lambda a, b: f"{_dmy(a)} er før behandlingsstart, treatment_start ({_dmy(b)}).")
+           lambda a, b: f"{dmy(a)} er før behandlingsstart, treatment_start ({dmy(b)}).")
 _feed_rule(_ISO + r" is after the data cut \(" + _ISO + r"\)",
-           lambda a, b: f"{_dmy(a)} er etter datakuttet ({_dmy(b)}).")
+           lambda a, b: f"{dmy(a)} er etter datakuttet ({dmy(b)}).")
 _feed_rule(r"follow-up until " + _ISO + r" is after death_date \(" + _ISO + r"\); .*",
-           lambda a, b: f"Oppfølging til {_dmy(a)} er etter dødsdatoen, death_date ({_dmy(b)}); "
+           lambda a, b: f"Oppfølging til {dmy(a)} er etter dødsdatoen, death_date ({dmy(b)}); "
                         "for en pasient som er død, er siste oppfølging senest dødsdatoen.")
 _feed_rule(_ISO + r" is after death_date \(" + _ISO + r"\)",
-           lambda a, b: f"{_dmy(a)} er etter dødsdatoen, death_date ({_dmy(b)}).")
+           lambda a, b: f"{dmy(a)} er etter dødsdatoen, death_date ({dmy(b)}).")
 _feed_rule(_ISO + r" is after the end of follow-up \(" + _ISO + r"\); .*",
-           lambda a, b: f"{_dmy(a)} er etter slutten av oppfølgingen ({_dmy(b)}); en pasient må "
+           lambda a, b: f"{dmy(a)} er etter slutten av oppfølgingen ({dmy(b)}); en pasient må "
                         "komme inn i registerets observasjon før hen går ut av den.")
 _feed_rule(r"birth year (.+) is impossible: it must be from 1900 to the year of treatment "
            r"start \((\d+)\)",
@@ -275,13 +276,13 @@ _feed_rule(r"(\d+) patient\(s\) entered observation on or after the end of their
                                "(venstretrunkering).")
 _feed_rule(r"(\d+) patient\(s\) started treatment before the decision \(" + _ISO + r"\), .*",
            lambda n, day: f"{n} pasient(er) startet behandlingen før beslutningen "
-                          f"({_dmy(day)}), for eksempel gjennom unntaksordningen eller en studie; "
+                          f"({dmy(day)}), for eksempel gjennom unntaksordningen eller en studie; "
                           "sjekk at de hører med i oppfølgingen.")
 # The upload itself (tracker/feeds/api.py and service.py).
 _feed_rule(r"unknown data source (.+); use one of .*",
            lambda code: f"Ukjent datakilde {code}; velg en datakilde i listen.")
 _feed_rule(_ISO + r" is after today",
-           lambda day: f"Datakuttet {_dmy(day)} er etter dagens dato.")
+           lambda day: f"Datakuttet {dmy(day)} er etter dagens dato.")
 simple(r"give the file a name", "Filen har ikke noe navn; gi den et navn.")
 simple(r"the file name holds a direct identifier \(not shown\)",
        "Filnavnet inneholder et fødselsnummer eller D-nummer; gi filen et nytt navn.")
@@ -294,14 +295,10 @@ simple(r"give the data cut as an ISO date, YYYY-MM-DD",
 _feed_rule(r"This file was already imported as delivery (\d+) with data cut " + _ISO
            + r"; the same file cannot have another data cut\.",
            lambda n, day: f"Denne filen er allerede importert som leveranse {n} med datakutt "
-                          f"{_dmy(day)}; den samme filen kan ikke ha et annet datakutt.")
+                          f"{dmy(day)}; den samme filen kan ikke ha et annet datakutt.")
 
 
 # Reassessment cases (tracker/reassessments/service.py and schemas.py).
-def _case_date(iso: str) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
-
-
 simple(r"Unable to extract tag using discriminator 'outcome'", "Velg en beslutning.")
 simple(r"Input tag '.*' found using 'outcome' does not match any of the expected tags: .*",
        "Velg en av beslutningene i listen.")
@@ -320,19 +317,19 @@ simple(r"A step cannot be dated before the previous one\.",
 
 @rule(r"\S+ is before the previous step's date (\d{4}-\d{2}-\d{2})")
 def _before_previous_step(m: re.Match[str]) -> str:
-    return f"Kan ikke være før forrige steg i saken ({_case_date(m.group(1))})."
+    return f"Kan ikke være før forrige steg i saken ({dmy(m.group(1))})."
 
 
 @rule(r"\S+ is before the decision date (\d{4}-\d{2}-\d{2})")
 def _before_decision(m: re.Match[str]) -> str:
-    return f"Kan ikke være før beslutningsdatoen ({_case_date(m.group(1))})."
+    return f"Kan ikke være før beslutningsdatoen ({dmy(m.group(1))})."
 
 
 simple(r"The [a-z ]+ is before the decision\.", "En dato er før beslutningsdatoen.")
 
 # Flags (tracker/flags): snoozing.
 _feed_rule(_ISO + r" is not after " + _ISO,
-           lambda until, day: f"Utsett til en dato etter i dag ({_dmy(day)}); {_dmy(until)} er "
+           lambda until, day: f"Utsett til en dato etter i dag ({dmy(day)}); {dmy(until)} er "
                               "ikke etter.")
 simple(r"A snooze must end after today\.", "En utsettelse må vare til en dato etter i dag.")
 
@@ -372,11 +369,6 @@ def _weights_sum(m: re.Match[str]) -> str:
 _INTRO_ISO = r"(\d{4}-\d{2}-\d{2})"
 
 
-def _intro_dmy(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{day}.{month}.{year}"
-
-
 def _intro_rule(pattern: str, build: Callable[..., str]) -> None:
     _RULES.append((re.compile(pattern, re.DOTALL), lambda m: build(*m.groups())))
 
@@ -408,16 +400,16 @@ simple(r"review_date_reason is required when review_date changes: .*",
        "Skriv hvorfor revurderingsdatoen endres.")
 _intro_rule(_INTRO_ISO + r" is not after the decision date " + _INTRO_ISO,
             lambda _d, day: f"Revurderingsdatoen må komme etter beslutningsdatoen "
-                            f"({_intro_dmy(day)}).")
+                            f"({dmy(day)}).")
 simple(r"The review date must come after the decision\.",
        "Revurderingsdatoen må komme etter beslutningsdatoen.")
 _intro_rule(r"data_cut " + _INTRO_ISO + r" is after expected_date " + _INTRO_ISO + r"; .*",
-            lambda cut, due: f"Datakuttet ({_intro_dmy(cut)}) er etter forventet levering "
-                             f"({_intro_dmy(due)}); en leveranse kan ikke dekke data etter at den "
+            lambda cut, due: f"Datakuttet ({dmy(cut)}) er etter forventet levering "
+                             f"({dmy(due)}); en leveranse kan ikke dekke data etter at den "
                              "er levert.")
 _intro_rule(_INTRO_ISO + r" is after expected_date " + _INTRO_ISO,
-            lambda cut, due: f"Datakuttet ({_intro_dmy(cut)}) er etter forventet levering "
-                             f"({_intro_dmy(due)}).")
+            lambda cut, due: f"Datakuttet ({dmy(cut)}) er etter forventet levering "
+                             f"({dmy(due)}).")
 simple(r"The data cut is after the expected delivery date\.",
        "Datakuttet er etter forventet levering.")
 _intro_rule(r"Decision (\d+) already has temporary introduction (\d+)\.",
@@ -430,6 +422,6 @@ simple(r"landmarks must be strictly increasing, .*",
        "Landemerkene må stå i stigende rekkefølge, uten gjentakelser, for eksempel 12, 24, 36.")
 # Flags (tracker/flags): snoozing.
 _feed_rule(_ISO + r" is not after " + _ISO,
-           lambda until, day: f"Utsett til en dato etter i dag ({_dmy(day)}); {_dmy(until)} er "
+           lambda until, day: f"Utsett til en dato etter i dag ({dmy(day)}); {dmy(until)} er "
                               "ikke etter.")
 simple(r"A snooze must end after today\.", "En utsettelse må vare til en dato etter i dag.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tracker.web.messages import rule, simple
+from tracker.web.messages import dmy, rule, simple
 from tracker.web.pages.access_text import enum_label, field_label
 from tracker.web.text import add
 
@@ -40,10 +40,6 @@ add({
 ISO = r"(\d{4}-\d{2}-\d{2})"
 DMY = r"(\d{2}\.\d{2}\.\d{4})"
 VALUE_ERROR = r"(?:Value error, )?"
-
-
-def _dmy(iso: str) -> str:
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
 
 
 def _on(pattern: str, build: Callable[..., str]) -> None:
@@ -103,7 +99,7 @@ simple(r"Input should be a valid URL.*",
        "Skriv en hel nettadresse, for eksempel https://doi.org/10.1056/NEJMoa2024.")
 simple(r"write the trust's name as listed, .*", "Velg et helseforetak i listen.")
 _on(ISO + r" is after today \(" + ISO + r"\)",
-    lambda day, now: f"{_dmy(day)} er etter dagens dato ({_dmy(now)}).")
+    lambda day, now: f"{dmy(day)} er etter dagens dato ({dmy(now)}).")
 simple(r"A case cannot be received in the future\.", "En sak kan ikke være mottatt i fremtiden.")
 _on(r"Access case \d+ is (\w+); the application can be changed only while .*",
     lambda state: f"Saken står i «{enum_label('state', state, 'nb')}»; søknaden kan bare endres "
@@ -136,8 +132,8 @@ simple(r"The committee decides a Tilgangsordningen case: .*",
 simple(r"A step is dated between the previous step and today\.",
        "Et steg dateres mellom forrige steg og i dag.")
 _on(ISO + r" is before the previous step \(" + ISO + r"\) or after today \(" + ISO + r"\)",
-    lambda _day, last, now: f"Datoen må være fra forrige steg ({_dmy(last)}) til i dag "
-                            f"({_dmy(now)}).")
+    lambda _day, last, now: f"Datoen må være fra forrige steg ({dmy(last)}) til i dag "
+                            f"({dmy(now)}).")
 
 
 @rule(r"The application lacks (\d+) item\(s\): (.*)\. Return it to the trust .*")
@@ -155,9 +151,9 @@ simple(r"No such meeting\.", "Møtet finnes ikke.")
 simple(r"choose a planned committee meeting", "Velg et planlagt møte i vurderingskomitéen.")
 simple(r"That meeting is over\.", "Det møtet er holdt.")
 _on(r"the meeting of " + ISO + r" was before " + ISO + r"; choose a later one",
-    lambda held, at: f"Møtet {_dmy(held)} var før {_dmy(at)}; velg et senere møte.")
+    lambda held, at: f"Møtet {dmy(held)} var før {dmy(at)}; velg et senere møte.")
 _on(r"The papers for the meeting of " + ISO + r" were sent on " + ISO + r"; .*",
-    lambda held, sent: f"Sakspapirene til møtet {_dmy(held)} ble sendt {_dmy(sent)}; en sak som "
+    lambda held, sent: f"Sakspapirene til møtet {dmy(held)} ble sendt {dmy(sent)}; en sak som "
                        "legges til nå, ville nå medlemmene uten papirer. Velg neste møte, eller "
                        "planlegg et ekstra møte for en hastesak.")
 
@@ -175,10 +171,10 @@ simple(r"the end is before the start", "Sluttdatoen er før startdatoen.")
 simple(r"Papers cannot be sent in the future\.", "Sakspapirer kan ikke sendes i fremtiden.")
 simple(r"Papers go out before the meeting\.", "Sakspapirene sendes før møtet.")
 _on(ISO + r" is after the meeting on " + ISO,
-    lambda sent, held: f"{_dmy(sent)} er etter møtet {_dmy(held)}.")
+    lambda sent, held: f"{dmy(sent)} er etter møtet {dmy(held)}.")
 simple(r"Not on the roster that day\.", "Ikke i medlemslisten den dagen.")
 _on(r"member\(s\) \[.*\] are not on the roster on " + ISO,
-    lambda day: f"Noen av de avkryssede er ikke i medlemslisten {_dmy(day)}.")
+    lambda day: f"Noen av de avkryssede er ikke i medlemslisten {dmy(day)}.")
 simple(r"The committee decides Tilgangsordningen cases only\.",
        "Vurderingskomitéen avgjør bare saker i Tilgangsordningen.")
 _on(r"Access case \d+ is (\w+): schedule it for a meeting before the committee decides it\.",
