@@ -332,9 +332,11 @@ add({
                       "The assessment committee's decisions (Tilgangsordningen)"),
     "pub.committee.lead": (
         "Hvert avgjort vedtak, uten kjønn, fødselsår, helseforetak, region eller dato. Listen "
-        "er sortert etter utfall, ikke etter tid.",
+        "er sortert etter utfall, ikke etter tid, og gjelder alle år: utvalget av ordning og år "
+        "over gjelder statistikken, ikke denne listen.",
         "Every decision made, without sex, year of birth, trust, region or date. The list is "
-        "ordered by outcome, not by time."),
+        "ordered by outcome, not by time, and covers every year: the choice of scheme and years "
+        "above applies to the statistics, not to this list."),
     "pub.committee.level.method_and_diagnosis_group": (
         "Metode og diagnosegruppe vises for hvert vedtak: ingen kombinasjon av dem gir et antall "
         "under 5.",
