@@ -39,10 +39,11 @@ typecheck: install
 	$(BIN)/mypy tracker
 
 # The tests' temporary files (a SQLite database per test) go to memory where the machine has
-# /dev/shm: every commit there is an fsync to this machine's slow disk otherwise. The folder is
-# this run's own and is removed after it.
+# /dev/shm with 2 GB free: every commit there is an fsync to this machine's slow disk otherwise.
+# The folder is this run's own and is removed after it.
 unit: install
-	@tmp=$$( [ -d /dev/shm ] && [ -w /dev/shm ] && mktemp -d /dev/shm/tracker-tests-XXXXXX || mktemp -d ); \
+	@free=$$(df -Pk /dev/shm 2>/dev/null | awk 'NR==2 {print $$4}'); \
+	  tmp=$$( [ -w /dev/shm ] && [ "$${free:-0}" -ge 2097152 ] && mktemp -d /dev/shm/tracker-tests-XXXXXX || mktemp -d ); \
 	  $(BIN)/pytest -n 2 --basetemp="$$tmp/pytest" $(PYTEST_ARGS); status=$$?; \
 	  rm -rf "$$tmp"; exit $$status
 

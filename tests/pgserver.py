@@ -51,6 +51,9 @@ def _service_user() -> str | None:
     return "trackerpg"
 
 
+MEMORY_FOLDER_MIN_BYTES = 2 * 1024**3
+
+
 def _memory_folder() -> str | None:
     """A folder in memory (tmpfs) for the server's files, where the machine has one.
 
@@ -58,7 +61,10 @@ def _memory_folder() -> str | None:
     took 0.3-0.4 s (the files of ~400 relations), in /dev/shm 0.02-0.03 s. The data are thrown
     away after the run, and the server runs with fsync off anyway."""
     shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+    if not (shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)):
+        return None
+    usage = shutil.disk_usage(shm)  # a container's default /dev/shm is only 64 MB
+    return str(shm) if usage.free >= MEMORY_FOLDER_MIN_BYTES else None
 
 
 class PostgresServer:
