@@ -36,13 +36,16 @@ def _compile_url_builders_once() -> None:
     converted default) are compiled as werkzeug does."""
     from werkzeug.routing.rules import Rule
 
-    compile_builder = Rule._compile_builder
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # another werkzeug: leave it as it is
+        return
     compiled: dict[tuple[object, ...], Any] = {}
 
     def once(self: Rule, append_unknown: bool = True) -> Any:
-        if self.defaults and set(self.defaults) & set(self._converters):
+        trace = getattr(self, "_trace", None)
+        if trace is None or (self.defaults and set(self.defaults) & set(self._converters)):
             return compile_builder(self, append_unknown)
-        key = (tuple(self._trace), append_unknown)
+        key = (tuple(trace), append_unknown)
         if key not in compiled:
             compiled[key] = compile_builder(self, append_unknown)
         return compiled[key]
