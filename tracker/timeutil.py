@@ -17,7 +17,7 @@ def utcnow() -> datetime:
 
 def today(now: datetime | None = None) -> date:
     """Return today's date in Norway (Europe/Oslo), now or at the given moment."""
-    return (now or utcnow()).astimezone(OSLO).date()
+    return local_date(now or utcnow())
 
 
 def local_date(moment: datetime) -> date:
@@ -30,3 +30,8 @@ def local_date(moment: datetime) -> date:
 def nb_date(value: date) -> str:
     """A date as Norwegian users write it, in messages and titles: 30.06.2027."""
     return value.strftime("%d.%m.%Y")
+
+
+def en_date(value: date) -> str:
+    """A date as the English pages write it: 30 Jun 2027."""
+    return value.strftime("%d %b %Y").lstrip("0")

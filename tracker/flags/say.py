@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tracker.timeutil import en_date, nb_date
+
 
 @dataclass(frozen=True)
 class Say:
@@ -21,9 +23,7 @@ class Say:
 
     def date(self, value: dt.date) -> str:
         """31.12.2026 (Norwegian), 31 Dec 2026 (English)."""
-        if self.lang == "en":
-            return value.strftime("%d %b %Y").lstrip("0")
-        return value.strftime("%d.%m.%Y")
+        return en_date(value) if self.lang == "en" else nb_date(value)
 
     def days(self, count: int) -> str:
         """'1 dag', '2 dager'; '1 day', '2 days'."""

@@ -108,29 +108,27 @@ def sweep(
             new_id = _insert_open(session, candidate, as_of)
             if new_id is not None:
                 report.opened.append(new_id)
-        elif existing.due_date != candidate.due_date:
-            # The deadline moved (a revised review date, say) but the cause holds: keep the flag
-            # and its acknowledgement, and let it tell the new date.
+        else:
+            moved = existing.due_date != candidate.due_date
+            reworded = (existing.message, existing.message_en) != (candidate.message,
+                                                                   candidate.message_en)
+            if not (moved or reworded):
+                continue
+            # A moved deadline (a revised review date, say) keeps the flag and its
+            # acknowledgement, tells the new date and is a new version. Words alone ("in 3
+            # days" a day later) are not: an acknowledgement typed against the flag as read
+            # before the morning's sweep still goes in.
             assert existing.id is not None
+            values: dict[str, Any] = {"message": candidate.message,
+                                      "message_en": candidate.message_en,
+                                      "facts": candidate.facts}
+            if moved:
+                values |= {"due_date": candidate.due_date, "version": col(Flag.version) + 1}
+                report.refreshed.append(existing.id)
             session.execute(
                 sa.update(Flag)
                 .where(col(Flag.id) == existing.id, col(Flag.closed_at).is_(None))
-                .values(message=candidate.message, message_en=candidate.message_en,
-                        facts=candidate.facts, due_date=candidate.due_date,
-                        version=col(Flag.version) + 1),
-                execution_options={"synchronize_session": "fetch"},
-            )
-            report.refreshed.append(existing.id)
-        elif (existing.message, existing.message_en) != (candidate.message,
-                                                         candidate.message_en):
-            # Only the words changed ("in 3 days" a day later, an English wording added): no new
-            # version, so an acknowledgement typed before the morning's sweep is not refused.
-            assert existing.id is not None
-            session.execute(
-                sa.update(Flag)
-                .where(col(Flag.id) == existing.id, col(Flag.closed_at).is_(None))
-                .values(message=candidate.message, message_en=candidate.message_en,
-                        facts=candidate.facts),
+                .values(**values),
                 execution_options={"synchronize_session": "fetch"},
             )
     managed = {str(kind) for item in registry for kind in item.kinds}

@@ -13,9 +13,11 @@ may see, would give the tier's threshold away.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from tracker.flags.enums import KIND_LABELS, KIND_LABELS_EN, FlagKind
+
+Text = TypeVar("Text", str, str | None)
 
 CONFIDENTIAL_KINDS = frozenset({
     FlagKind.agreement_expiring, FlagKind.volume_threshold, FlagKind.renegotiation_due,
@@ -48,18 +50,13 @@ def withheld(kind: str, *, confidential: bool) -> bool:
     return not confidential and kind in CONFIDENTIAL_KINDS
 
 
-def message(kind: str, text: str, *, confidential: bool) -> str:
-    """The flag's message, or its kind's label and a note when the reader may not see it."""
+def message(kind: str, text: Text, *, confidential: bool, lang: str = "nb") -> str | Text:
+    """The flag's message in `lang` (`message_en` is None for a flag not swept since it had
+    one), or its kind's label and a note when the reader may not see it."""
     if withheld(kind, confidential=confidential):
+        if lang == "en":
+            return f"{KIND_LABELS_EN.get(kind, kind)}. {WITHHELD_NOTE_EN}"
         return f"{KIND_LABELS.get(kind, kind)}. {WITHHELD_NOTE}"
-    return text
-
-
-def message_en(kind: str, text: str | None, *, confidential: bool) -> str | None:
-    """The flag's English message (None for a flag raised before there was one), or its kind's
-    label and a note when the reader may not see it."""
-    if withheld(kind, confidential=confidential):
-        return f"{KIND_LABELS_EN.get(kind, kind)}. {WITHHELD_NOTE_EN}"
     return text
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask import Flask, current_app, has_request_context, request
 from werkzeug.wrappers import Response
 
-from tracker.timeutil import local_date
+from tracker.timeutil import en_date, local_date, nb_date
 from tracker.web.text import LANGUAGES
 
 COOKIE = "lang"
@@ -51,9 +51,7 @@ def fmt_date(value: date | datetime | None, lang: str) -> str:
         return "–"
     if isinstance(value, datetime):
         value = local_date(value)
-    if lang == "en":
-        return value.strftime("%d %b %Y").lstrip("0")
-    return value.strftime("%d.%m.%Y")
+    return en_date(value) if lang == "en" else nb_date(value)
 
 
 def input_date(value: date | datetime | str | None) -> str:

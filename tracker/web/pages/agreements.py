@@ -23,7 +23,14 @@ from flask import Blueprint, flash, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from tracker.access import require
-from tracker.agreements.enums import AgreementStatus, AgreementType, OecdLevel, Visibility
+from tracker.agreements.enums import (
+    TYPE_EN,
+    TYPE_NB,
+    AgreementStatus,
+    AgreementType,
+    OecdLevel,
+    Visibility,
+)
 from tracker.agreements.schemas import default_visibility
 from tracker.privacy import text_has_national_id
 from tracker.web import forms
@@ -33,6 +40,11 @@ from tracker.web.messages import translate
 from tracker.web.pages import row_forms
 from tracker.web.pages.methods import options
 from tracker.web.text import add, t
+
+
+def _label(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
 
 add({
     "agreements.title": ("Prisavtaler", "Price agreements"),
@@ -193,15 +205,9 @@ add({
     "agreement.term.interim_price_basis": ("Grunnlag for midlertidig pris",
                                            "Basis of the interim price"),
     "agreement.default.applies_to": ("alle pasienter", "all patients"),
-    "enum.agreement_type.flat_discount": ("Flat rabatt", "Flat discount"),
-    "enum.agreement_type.price_volume": ("Pris–volum", "Price–volume"),
-    "enum.agreement_type.volume_discount": ("Volumrabatt", "Volume discount"),
-    "enum.agreement_type.cap": ("Takbegrensning", "Cap"),
-    "enum.agreement_type.indication_based": ("Indikasjonsbasert pris", "Indication-based price"),
-    "enum.agreement_type.weighted_discount": ("Vektet rabatt", "Weighted discount"),
-    "enum.agreement_type.payment_by_result": ("Resultatbasert betaling", "Payment by result"),
-    "enum.agreement_type.coverage_with_evidence": ("Dekning med evidensutvikling",
-                                                   "Coverage with evidence development"),
+    # The services' words for the types, as a label starts: "Pris–volum", "Price–volume".
+    **{f"enum.agreement_type.{kind.value}": (_label(TYPE_NB[kind]), _label(TYPE_EN[kind]))
+       for kind in AgreementType},
     "enum.agreement_status.draft": ("Utkast", "Draft"),
     "enum.agreement_status.active": ("Aktiv", "Active"),
     "enum.agreement_status.expired": ("Utløpt", "Expired"),

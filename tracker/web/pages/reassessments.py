@@ -23,7 +23,13 @@ from werkzeug.exceptions import BadRequest
 from tracker.access import require
 from tracker.introductions.enums import IntroductionStatus
 from tracker.reassessments import schemas as s
-from tracker.reassessments.enums import CaseState, Outcome, PhaseOutStepKey
+from tracker.reassessments.enums import (
+    STATE_LABELS,
+    STATE_LABELS_EN,
+    CaseState,
+    Outcome,
+    PhaseOutStepKey,
+)
 from tracker.timeutil import today
 from tracker.web import forms
 from tracker.web.lang import current_language, fmt_date
@@ -57,16 +63,8 @@ add({
     "reass.case": ("Sak {id}", "Case {id}"),
     "reass.to_decide": ("Til beslutning", "To decide"),
     "reass.overdue": ("passert", "passed"),
-    "enum.case_state.planned": ("Planlagt", "Planned"),
-    "enum.case_state.data_requested": ("Data bestilt", "Data requested"),
-    "enum.case_state.data_received": ("Data mottatt", "Data received"),
-    "enum.case_state.assessment_ordered": ("Metodevurdering bestilt (Bestillerforum)",
-                                           "Assessment ordered (Bestillerforum)"),
-    "enum.case_state.assessment_delivered": ("Metodevurdering levert", "Assessment delivered"),
-    "enum.case_state.price_negotiation": ("Prisforhandling (Sykehusinnkjøp)",
-                                          "Price negotiation (Sykehusinnkjøp)"),
-    "enum.case_state.decided": ("Besluttet (Beslutningsforum)",
-                                "Decided (Beslutningsforum)"),
+    **{f"enum.case_state.{state.value}": (STATE_LABELS[state], STATE_LABELS_EN[state])
+       for state in CaseState},
     "enum.reassessment_outcome.permanent": ("Innføres permanent", "Introduced permanently"),
     "enum.reassessment_outcome.phase_out": ("Videreføres ikke: utfases",
                                             "Not continued: phased out"),
